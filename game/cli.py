@@ -1,0 +1,268 @@
+"""The command line (DESIGN §5). No traceback reaches the user: problems print, exit code 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from game.ai.agents import AGENT_NAMES, AgentUnavailable
+from game.scenario.loader import SCENARIO_DIR, load_scenario_checked, scenario_ids, validate_path
+from game.scenario.model import Scenario
+from game.state import COUNTS, LOSS_KINDS
+
+SIDES = ("soviet", "japanese")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="khalkhin-gol",
+        description="Khalkhin Gol 1939 — an operational hex wargame of the battles on the Khalkhin Gol, May–September 1939.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("scenarios", help="list scenario ids, titles, dates and turns")
+
+    v = sub.add_parser("validate", help="check scenario/ruleset files: every problem as PATH:LINE:COL")
+    v.add_argument("paths", nargs="+", metavar="PATH")
+
+    s = sub.add_parser("simulate", help="play games headless between agents")
+    s.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to a YAML file")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--games", type=int, default=1, metavar="K")
+    s.add_argument("--soviet", default="random", choices=AGENT_NAMES, metavar="AGENT", help="ai | random | passive | historical (default random)")
+    s.add_argument("--japanese", default="random", choices=AGENT_NAMES, metavar="AGENT", help="ai | random | passive | historical (default random)")
+    s.add_argument("--variant", default="default")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--record", metavar="FILE", help="save the game (actions and per-turn hashes) for replay --verify")
+
+    o = sub.add_parser("oob", help="order of battle with per-side totals and sources")
+    o.add_argument("scenario", metavar="SCENARIO")
+    o.add_argument("--variant", default="default")
+    o.add_argument("--json", action="store_true")
+
+    r = sub.add_parser("replay", help="check a recorded game (--verify re-simulates it headless)")
+    r.add_argument("file", metavar="FILE")
+    r.add_argument("--verify", action="store_true", help="exit 0 when every recorded hash matches")
+
+    b = sub.add_parser("bench", help="performance figures")
+    b.add_argument("--json", action="store_true")
+    return p
+
+
+def _load(ref: str) -> Scenario | None:
+    scen, problems = load_scenario_checked(ref)
+    for pr in problems:
+        print(pr, file=sys.stderr)
+    return scen
+
+
+def cmd_scenarios(_: argparse.Namespace) -> int:
+    rows = []
+    for sid in scenario_ids():
+        scen, problems = load_scenario_checked(sid)
+        if scen is None:
+            rows.append((sid, f"(invalid: {len(problems)} problem(s); run validate)", "", ""))
+            continue
+        if not scen.spec.listed:
+            continue
+        first, last = scen.turn_starts[0], scen.turn_starts[-1]
+        rows.append((sid, scen.title, f"{first:%d %b %Y %H:%M} – {last:%d %b %Y %H:%M}", str(scen.turns)))
+    if not rows:
+        print(f"no scenarios in {SCENARIO_DIR}")
+        return 0
+    w = max(len(r[0]) for r in rows)
+    print(f"{'id':<{w}}  turns  dates                              title")
+    for sid, title, dates, turns in rows:
+        print(f"{sid:<{w}}  {turns:>5}  {dates:<33}  {title}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    bad = 0
+    for path in args.paths:
+        problems = validate_path(path)
+        for pr in problems:
+            print(pr)
+        if problems:
+            bad += 1
+        else:
+            print(f"{path}: OK")
+    return 1 if bad else 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.replay import write_record
+    from game.simulate import AgentError, play_game
+
+    if args.games < 1:
+        print("--games must be at least 1", file=sys.stderr)
+        return 1
+    scen = _load(args.scenario)
+    if scen is None:
+        return 1
+    agents = {"soviet": args.soviet, "japanese": args.japanese}
+    games = []
+    show_progress = sys.stderr.isatty() and args.games > 1
+    for k in range(args.games):
+        seed = args.seed + k
+        try:
+            rec = play_game(scen, seed, agents, args.variant)
+        except AgentUnavailable as e:
+            print(str(e), file=sys.stderr)
+            return 1
+        except AgentError as e:
+            print(f"seed {seed}: {e}", file=sys.stderr)
+            return 1
+        if args.record:
+            path = Path(args.record)
+            if args.games > 1:
+                path = path.with_name(f"{path.stem}-seed{seed}{path.suffix}")
+            try:
+                write_record(rec, path)
+            except OSError as e:
+                print(f"cannot write record {path}: {e}", file=sys.stderr)
+                return 1
+        final = rec.final
+        assert final is not None
+        res = final.result or {}
+        games.append({
+            "seed": seed,
+            "winner": res.get("winner"),
+            "result": res.get("result"),
+            "score": res.get("score"),
+            "turns": final.turn + 1,
+            "actions": len(rec.actions),
+            "final_hash": rec.final_hash,
+            "losses": {s: {k: final.losses[s][k] for k in LOSS_KINDS} for s in SIDES},
+            "events": dict(sorted(rec.event_counts.items())),
+        })
+        if show_progress:
+            _progress(k + 1, args.games)
+    if show_progress:
+        print(file=sys.stderr)
+    summary = _summary(games)
+    if args.json:
+        print(json.dumps({"scenario": scen.id, "variant": args.variant, "agents": agents, "games": games, "summary": summary}, indent=1))
+    else:
+        print(f"{scen.title} — {scen.id}, variant {args.variant}; Soviet: {args.soviet}, Japanese: {args.japanese}")
+        for g in games:
+            who = "draw" if g["winner"] is None else f"{g['result']} {g['winner']} victory"
+            print(f"  seed {g['seed']:>5}: {who:<28} score {g['score']:+g}  turns {g['turns']}  actions {g['actions']}  {g['final_hash'][:16]}")
+        if len(games) > 1:
+            print(f"  summary: {summary['wins']}  draws {summary['draws']}")
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} games")
+    sys.stderr.flush()
+
+
+def _summary(games: list[dict[str, Any]]) -> dict[str, Any]:
+    wins = Counter(g["winner"] for g in games if g["winner"])
+    results = Counter(f"{g['winner']}_{g['result']}" if g["winner"] else "draw" for g in games)
+    n = len(games)
+    return {
+        "games": n,
+        "wins": {s: wins.get(s, 0) for s in SIDES},
+        "draws": sum(1 for g in games if g["winner"] is None),
+        "results": dict(sorted(results.items())),
+        "mean_turns": sum(g["turns"] for g in games) / n,
+        "mean_losses": {s: {k: sum(g["losses"][s][k] for g in games) / n for k in LOSS_KINDS} for s in SIDES},
+    }
+
+
+def cmd_oob(args: argparse.Namespace) -> int:
+    scen = _load(args.scenario)
+    if scen is None:
+        return 1
+    sides: dict[str, Any] = {}
+    for side in SIDES:
+        units = [u for u in scen.units if u.side == side]
+        sides[side] = {
+            "name": scen.spec.sides[side].name,
+            "totals": {k: sum(getattr(u, k) for u in units) for k in COUNTS},
+            "units": [
+                {
+                    "id": u.id, "name": u.name, "type": u.type,
+                    **{k: getattr(u, k) for k in COUNTS},
+                    "quality": u.quality,
+                    "arrives_turn": u.arrives,
+                    "sources": u.sources,
+                }
+                for u in units
+            ],
+        }
+    if args.json:
+        print(json.dumps({"scenario": scen.id, "variant": args.variant, "sides": sides}, indent=1, ensure_ascii=False))
+        return 0
+    print(f"{scen.title} — order of battle")
+    for side, d in sides.items():
+        t = d["totals"]
+        print(f"\n{d['name']}: {t['men']:,} men, {t['tanks']} tanks, {t['armored_cars']} armoured cars, {t['guns']} guns")
+        for u in d["units"]:
+            when = "" if u["arrives_turn"] == 0 else f"  (arrives turn {u['arrives_turn'] + 1})"
+            counts = ", ".join(f"{u[k]} {k.replace('_', ' ')}" for k in COUNTS if u[k])
+            srcs = ", ".join(sorted(set(u["sources"].values())))
+            print(f"  {u['name']:<46} {counts:<40} [{srcs}]{when}")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from game.replay import verify_record
+
+    if not args.verify:
+        print("the replay viewer needs the desktop game, which is not built yet; use --verify", file=sys.stderr)
+        return 2
+    res = verify_record(args.file)
+    print(res.message, file=sys.stdout if res.ok else sys.stderr)
+    return 0 if res.ok else 1
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from game.bench import run_bench
+
+    figures = run_bench()
+    if args.json:
+        print(json.dumps(figures, indent=1))
+    else:
+        for k, v in figures.items():
+            print(f"{k:>24}: {v}")
+    return 0
+
+
+COMMANDS = {
+    "scenarios": cmd_scenarios,
+    "validate": cmd_validate,
+    "simulate": cmd_simulate,
+    "oob": cmd_oob,
+    "replay": cmd_replay,
+    "bench": cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        print("\nScenarios:")
+        cmd_scenarios(args)
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry() -> None:
+    sys.exit(main())

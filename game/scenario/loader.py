@@ -1,0 +1,454 @@
+"""Load and validate ruleset and scenario files, reporting every problem as PATH:LINE:COL.
+
+Sections are validated separately (top level, map, each unit, victory) so one bad section
+never hides the problems of another; only a file with no problems becomes a ``Scenario``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from game.gamemap import GameMap
+from game.hexgrid import Hex, offset_to_axial
+from game.scenario import schema
+from game.scenario.mapbuild import build_map, empty_map, off_map_message
+from game.scenario.model import Objective, Scenario, UnitSetup, VictoryLevel
+from game.scenario.schema import (
+    COUNT_FIELDS,
+    SIDE_IDS,
+    MapSpec,
+    RulesetSpec,
+    ScenarioSpec,
+    UnitSpec,
+    VictorySpec,
+    did_you_mean,
+)
+from game.scenario.yamlload import LoadedYaml, Problem, load_yaml
+
+Loc = tuple[str | int, ...]
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+_ALL_FIELDS = sorted(
+    {
+        (f.alias or name)
+        for m in vars(schema).values()
+        if isinstance(m, type) and issubclass(m, BaseModel)
+        for name, f in m.model_fields.items()
+    }
+)
+
+
+class ScenarioError(Exception):
+    """Raised when a scenario cannot be loaded; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def loc_text(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _short(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def pydantic_problems(err: ValidationError, doc: LoadedYaml, prefix: Loc = ()) -> list[Problem]:
+    out: list[Problem] = []
+    for e in err.errors():
+        loc = prefix + tuple(p for p in e["loc"] if isinstance(p, (str, int)))
+        kind = e["type"]
+        where = loc_text(loc)
+        if kind == "missing":
+            msg = f"{loc_text(loc[:-1]) or 'top level'}: missing required key '{loc[-1]}'"
+            out.append(doc.problem(loc[:-1], msg))
+        elif kind == "extra_forbidden":
+            key = str(loc[-1])
+            msg = f"{loc_text(loc[:-1]) or 'top level'}: unknown key '{key}'{did_you_mean(key, _ALL_FIELDS)}"
+            out.append(doc.problem(loc, msg, key=True))
+        else:
+            text = e["msg"]
+            if kind not in ("unknown_id", "strength_type", "cost_type") and "input" in e and not isinstance(e["input"], (dict, list)):
+                text += f" (got {_short(e['input'])})"
+            out.append(doc.problem(loc, f"{where}: {text}" if where else text))
+    return out
+
+
+def _validate(model: type[BaseModel], data: Any, doc: LoadedYaml, prefix: Loc, ctx: dict, problems: list[Problem]):
+    try:
+        return model.model_validate(data, context=ctx)
+    except ValidationError as err:
+        problems.extend(pydantic_problems(err, doc, prefix))
+        return None
+
+
+def _dedupe_sorted(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple] = set()
+    out = []
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message)):
+        key = (p.path, p.line, p.col, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+# --- ruleset --------------------------------------------------------------------------------
+
+
+def _ruleset_context(data: Any) -> dict:
+    ctx: dict = {}
+    if isinstance(data, dict):
+        mc = data.get("movement_classes")
+        if isinstance(mc, list) and all(isinstance(c, str) for c in mc):
+            ctx["movement_classes"] = list(mc)
+    return ctx
+
+
+def load_ruleset(path: Path) -> tuple[RulesetSpec | None, str, list[Problem]]:
+    doc = load_yaml(path)
+    problems = list(doc.problems)
+    spec = None
+    if doc.data is None and not problems:
+        problems.append(Problem(str(path), 1, 1, "the file is empty"))
+    elif doc.data is not None:
+        spec = _validate(RulesetSpec, doc.data, doc, (), _ruleset_context(doc.data), problems)
+        if spec is not None:
+            problems.extend(_ruleset_checks(spec, doc))
+    return (spec if not problems else None), doc.sha256, _dedupe_sorted(problems)
+
+
+def _ruleset_checks(spec: RulesetSpec, doc: LoadedYaml) -> list[Problem]:
+    problems = []
+    has_move = any(s.phase == "movement" for s in spec.turn_sequence)
+    if not has_move:
+        problems.append(doc.problem(("turn_sequence",), "turn_sequence has no movement phase"))
+    if spec.turn_sequence[-1].phase != "end_of_turn":
+        problems.append(doc.problem(("turn_sequence",), "turn_sequence must end with the end_of_turn phase"))
+    for i, s in enumerate(spec.turn_sequence):
+        if (s.phase == "end_of_turn") != (s.side == "none"):
+            problems.append(doc.problem(("turn_sequence", i, "side"), "only end_of_turn is resolved by the engine alone (side: none)"))
+    return problems
+
+
+# --- scenario -------------------------------------------------------------------------------
+
+
+def resolve_scenario(ref: str | Path) -> Path:
+    """A scenario id (``crossing_3_july``) or a path to a YAML file."""
+    p = Path(ref)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        return p
+    return SCENARIO_DIR / f"{ref}.yaml"
+
+
+def scenario_ids() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml") if p.stem != "ruleset")
+
+
+def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Problem]]:
+    """Never raises for bad input: returns the scenario or every problem found."""
+    path = resolve_scenario(ref)
+    if not path.exists():
+        known = scenario_ids()
+        hint = did_you_mean(str(ref), known) if known else ""
+        return None, [Problem(str(path), 1, 1, f"no such scenario file or id '{ref}'{hint}")]
+    doc = load_yaml(path)
+    problems: list[Problem] = list(doc.problems)
+    data = doc.data
+    if data is None:
+        if not problems:
+            problems.append(Problem(str(path), 1, 1, "the file is empty"))
+        return None, _dedupe_sorted(problems)
+    if not isinstance(data, dict):
+        problems.append(doc.problem((), "a scenario file must be a mapping of keys (kind, id, map, units, ...)"))
+        return None, _dedupe_sorted(problems)
+
+    # the ruleset the scenario names
+    rules = None
+    rules_sha = ""
+    rref = data.get("ruleset")
+    if isinstance(rref, str):
+        rpath = (path.parent / rref).resolve()
+        if not rpath.exists():
+            problems.append(doc.problem(("ruleset",), f"ruleset file '{rref}' not found (looked in {path.parent})"))
+        else:
+            rules, rules_sha, rprobs = load_ruleset(rpath)
+            problems.extend(rprobs)
+
+    ctx: dict = {"sides": list(SIDE_IDS)}
+    if rules is not None:
+        ctx.update(
+            unit_types=sorted(rules.unit_types),
+            terrain=sorted(rules.terrain),
+            rivers=sorted(rules.rivers),
+            crossings=sorted(rules.crossings),
+            roads=sorted(rules.roads),
+            movement_classes=list(rules.movement_classes),
+        )
+
+    top = _validate(ScenarioSpec, data, doc, (), ctx, problems)
+
+    # the map first: placements are checked against it
+    gmap: GameMap | None = None
+    map_spec: MapSpec | None = None
+    if "map" in data:
+        map_spec = _validate(MapSpec, data["map"], doc, ("map",), ctx, problems)
+        if map_spec is not None:
+            if rules is not None:
+                gmap, mprobs = build_map(map_spec, rules)
+                problems.extend(doc.problem(loc, msg) for loc, msg in mprobs)
+            else:
+                gmap = empty_map(map_spec, 1.0)
+    places = _raw_place_ids(data.get("map"))
+    if gmap is not None:
+        places = sorted(gmap.places)
+    ctx["places"] = places
+
+    units: list[tuple[int, UnitSpec]] = []
+    raw_units = data.get("units")
+    if isinstance(raw_units, list):
+        for i, u in enumerate(raw_units):
+            spec = _validate(UnitSpec, u, doc, ("units", i), ctx, problems)
+            if spec is not None:
+                units.append((i, spec))
+    victory = None
+    if "victory" in data:
+        victory = _validate(VictorySpec, data["victory"], doc, ("victory",), ctx, problems)
+
+    turns = top.calendar.turns if top is not None else None
+    setups = _check_units(units, doc, gmap, map_spec, rules, turns, problems)
+    objectives, levels = _check_victory(victory, doc, gmap, map_spec, problems) if victory else ([], [])
+
+    problems = _dedupe_sorted(problems)
+    if problems or top is None or gmap is None or rules is None or victory is None:
+        if not problems:
+            problems.append(doc.problem((), "the scenario is incomplete"))
+        return None, problems
+
+    sha = hashlib.sha256((doc.sha256 + rules_sha).encode()).hexdigest()
+    starts, hours, night = _calendar(top.calendar)
+    second = [s for s in SIDE_IDS if s != top.first_side][0]
+    return Scenario(
+        id=top.id,
+        title=top.title,
+        description=top.description,
+        path=str(path),
+        sha256=sha,
+        rules=rules,
+        spec=top,
+        map=gmap,
+        first_side=top.first_side,
+        second_side=second,
+        turn_starts=starts,
+        turn_hours=hours,
+        night=night,
+        units=setups,
+        objectives=objectives,
+        levels=levels,
+    ), []
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    scen, problems = load_scenario_checked(ref)
+    if scen is None:
+        raise ScenarioError(problems)
+    return scen
+
+
+def _raw_place_ids(raw_map: Any) -> list[str]:
+    out = []
+    if isinstance(raw_map, dict) and isinstance(raw_map.get("places"), list):
+        for p in raw_map["places"]:
+            if isinstance(p, dict) and isinstance(p.get("id"), str):
+                out.append(p["id"])
+    return out
+
+
+def _place_hex(
+    at: list[float] | None, hexpos: list[int] | None, gmap: GameMap | None, map_spec: MapSpec | None,
+    doc: LoadedYaml, loc: Loc, what: str, problems: list[Problem],
+) -> Hex | None:
+    if gmap is None or map_spec is None:
+        return None
+    if at is not None and hexpos is not None:
+        problems.append(doc.problem(loc, f"{what}: give 'at' (km) or 'hex' (column, row), not both"))
+        return None
+    if at is not None:
+        h = gmap.km_to_hex(*at)
+        if not gmap.contains(h):
+            problems.append(doc.problem(loc + ("at",), f"{loc_text(loc + ('at',))}: " + off_map_message(what, at, map_spec)))
+            return None
+        return h
+    if hexpos is not None:
+        col, row = hexpos
+        if not (0 <= col < gmap.width and 0 <= row < gmap.height):
+            problems.append(
+                doc.problem(loc + ("hex",), f"{loc_text(loc + ('hex',))}: {what} at column {col}, row {row} is off the map "
+                            f"(columns 0..{gmap.width - 1}, rows 0..{gmap.height - 1})")
+            )
+            return None
+        return offset_to_axial(col, row)
+    return None
+
+
+def _check_units(
+    units: list[tuple[int, UnitSpec]], doc: LoadedYaml, gmap: GameMap | None, map_spec: MapSpec | None,
+    rules: RulesetSpec | None, turns: int | None, problems: list[Problem],
+) -> list[UnitSetup]:
+    setups: list[UnitSetup] = []
+    first_seen: dict[str, int] = {}
+    stack: dict[Hex, list[str]] = {}
+    for i, u in units:
+        loc: Loc = ("units", i)
+        if u.id in first_seen:
+            line = doc.pos(("units", first_seen[u.id], "id"))[0]
+            problems.append(doc.problem(loc + ("id",), f"{loc_text(loc)}.id: duplicate unit id '{u.id}' (first at line {line})"))
+        first_seen.setdefault(u.id, i)
+        for f in COUNT_FIELDS:
+            s = getattr(u, f)
+            if s.value > 0 and not (s.source or u.source):
+                problems.append(doc.problem(loc + (f,), f"{loc_text(loc + (f,))}: {f} = {s.value} has no source (give source: on the value or the unit)"))
+        if u.men.value + u.tanks.value + u.armored_cars.value + u.guns.value == 0:
+            problems.append(doc.problem(loc, f"{loc_text(loc)}: unit '{u.id}' has no men, tanks, armoured cars or guns"))
+        start = None
+        entry = None
+        arrive_turn = 0
+        if u.arrives is not None:
+            arrive_turn = u.arrives.turn
+            if u.at is not None or u.hex is not None:
+                problems.append(doc.problem(loc, f"{loc_text(loc)}: a reinforcement is placed by arrives.at, not by at/hex"))
+            if u.arrives.at is None and u.arrives.hex is None:
+                problems.append(doc.problem(loc + ("arrives",), f"{loc_text(loc)}.arrives: give 'at' (km) or 'hex' for the entry point"))
+            entry = _place_hex(u.arrives.at, u.arrives.hex, gmap, map_spec, doc, loc + ("arrives",), f"entry point of '{u.id}'", problems)
+            if turns is not None and arrive_turn >= turns:
+                problems.append(doc.problem(loc + ("arrives", "turn"), f"{loc_text(loc)}.arrives.turn: turn {arrive_turn} is after the last turn ({turns - 1}); turns count from 0"))
+        else:
+            if u.at is None and u.hex is None:
+                problems.append(doc.problem(loc, f"{loc_text(loc)}: unit '{u.id}' needs 'at' (km), 'hex' or 'arrives'"))
+            start = _place_hex(u.at, u.hex, gmap, map_spec, doc, loc, f"unit '{u.id}'", problems)
+        place = start or entry
+        if place is not None and rules is not None and gmap is not None and u.type in rules.unit_types:
+            cls = rules.unit_types[u.type].movement_class
+            terr = gmap.terrain_at(place)
+            if rules.terrain[terr].cost.for_class(cls) is None:
+                key = "at" if start is not None and u.at is not None else ("hex" if start is not None else "arrives")
+                problems.append(doc.problem(loc + (key,), f"{loc_text(loc + (key,))}: unit '{u.id}' ({cls}) cannot stand on {rules.terrain[terr].name.lower()}"))
+            if start is not None:
+                stack.setdefault(start, []).append(u.id)
+                if rules and len(stack[start]) > rules.parameters.stacking_limit:
+                    problems.append(doc.problem(loc, f"{loc_text(loc)}: more than {rules.parameters.stacking_limit} units start in one hex"))
+        setups.append(
+            UnitSetup(
+                id=u.id, name=u.name, side=u.side, type=u.type, hex=start, arrives=arrive_turn, entry=entry,
+                men=u.men.value, tanks=u.tanks.value, armored_cars=u.armored_cars.value, guns=u.guns.value,
+                quality=u.quality, cohesion=u.cohesion, supply=u.supply,
+                sources={f: (getattr(u, f).source or u.source or "") for f in COUNT_FIELDS if getattr(u, f).value},
+            )
+        )
+    # enemies may not share a starting hex
+    sides_at: dict[Hex, set[str]] = {}
+    for s in setups:
+        if s.hex is not None:
+            sides_at.setdefault(s.hex, set()).add(s.side)
+    for i, u in units:
+        for s in setups:
+            if s.id == u.id and s.hex is not None and len(sides_at[s.hex]) > 1:
+                problems.append(doc.problem(("units", i), f"units[{i}]: '{u.id}' starts in a hex held by the enemy"))
+                break
+    return setups
+
+
+def _check_victory(
+    v: VictorySpec, doc: LoadedYaml, gmap: GameMap | None, map_spec: MapSpec | None, problems: list[Problem]
+) -> tuple[list[Objective], list[VictoryLevel]]:
+    objectives = []
+    for i, o in enumerate(v.objectives):
+        loc: Loc = ("victory", "objectives", i)
+        if (o.place is None) == (o.at is None):
+            problems.append(doc.problem(loc, f"{loc_text(loc)}: give either 'place' or 'at'"))
+            continue
+        if gmap is None:
+            continue
+        if o.place is not None:
+            pl = gmap.places[o.place]
+            h, name, oid = pl.hex, o.name or pl.name, o.place
+        else:
+            h = _place_hex(o.at, None, gmap, map_spec, doc, loc, "objective", problems)
+            if h is None:
+                continue
+            name, oid = o.name or f"Objective {i + 1}", f"objective_{i + 1}"
+        pts = o.points if isinstance(o.points, dict) else {s: o.points for s in SIDE_IDS}
+        for s in pts:
+            if s not in SIDE_IDS:
+                problems.append(doc.problem(loc + ("points", s), f"unknown side '{s}'{did_you_mean(s, SIDE_IDS)}", key=True))
+        objectives.append(Objective(oid, name, h, o.owner, {s: pts.get(s, 0) for s in SIDE_IDS}))
+    levels = []
+    prev = None
+    for i, lv in enumerate(v.levels):
+        loc = ("victory", "levels", i)
+        last = i == len(v.levels) - 1
+        if (lv.at_least is None) != last:
+            problems.append(doc.problem(loc, f"{loc_text(loc)}: every level but the last needs at_least; the last catches the rest"))
+        if lv.at_least is not None and prev is not None and lv.at_least >= prev:
+            problems.append(doc.problem(loc + ("at_least",), f"{loc_text(loc)}.at_least: thresholds must go down ({lv.at_least:g} after {prev:g})"))
+        if (lv.result == "draw") != (lv.winner is None):
+            problems.append(doc.problem(loc, f"{loc_text(loc)}: a draw has no winner; decisive and marginal results need one"))
+        prev = lv.at_least if lv.at_least is not None else prev
+        levels.append(VictoryLevel(lv.at_least, lv.winner, lv.result))
+    return objectives, levels
+
+
+def _calendar(cal: schema.CalendarSpec) -> tuple[list[datetime], list[float], list[bool]]:
+    start = datetime.fromisoformat(cal.start)
+    dawn = _minutes(cal.daylight[0])
+    dusk = _minutes(cal.daylight[1])
+    starts, hours, night = [], [], []
+    t = start
+    for i in range(cal.turns):
+        h = cal.turn_hours[i % len(cal.turn_hours)]
+        mid = t + timedelta(hours=h / 2)
+        m = mid.hour * 60 + mid.minute
+        is_day = dawn <= m < dusk if dawn < dusk else (m >= dawn or m < dusk)
+        starts.append(t)
+        hours.append(h)
+        night.append(not is_day)
+        t = t + timedelta(hours=h)
+    return starts, hours, night
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def validate_path(path: str | Path) -> list[Problem]:
+    """Problems in one ruleset or scenario file (kind is read from the file)."""
+    p = Path(path)
+    doc = load_yaml(p)
+    if doc.problems and doc.data is None:
+        return list(doc.problems)
+    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+    if kind == "ruleset":
+        return load_ruleset(p)[2]
+    if kind == "scenario":
+        return load_scenario_checked(p)[1]
+    got = f"'{kind}'" if kind is not None else "nothing"
+    return _dedupe_sorted(
+        list(doc.problems)
+        + [doc.problem(("kind",) if kind is not None else (), f"kind must be 'scenario' or 'ruleset', got {got}")]
+    )

@@ -1,0 +1,85 @@
+"""The loaded, validated scenario as the engine uses it (read-only after loading)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from game.gamemap import GameMap
+from game.hexgrid import Hex
+from game.scenario.schema import RulesetSpec, ScenarioSpec
+
+
+@dataclass(frozen=True)
+class UnitSetup:
+    id: str
+    name: str
+    side: str
+    type: str
+    hex: Hex | None  # start hex; None for reinforcements
+    arrives: int  # turn index (0 = on the map at the start)
+    entry: Hex | None  # where a reinforcement enters
+    men: int
+    tanks: int
+    armored_cars: int
+    guns: int
+    quality: float
+    cohesion: float
+    supply: float
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    name: str
+    hex: Hex
+    owner: str | None  # who holds it at the start
+    points: dict[str, int]  # what it is worth to each side at the end
+
+
+@dataclass(frozen=True)
+class VictoryLevel:
+    at_least: float | None  # score threshold (Soviet points minus Japanese points)
+    winner: str | None
+    result: str  # decisive | marginal | draw
+
+
+@dataclass
+class Scenario:
+    id: str
+    title: str
+    description: str
+    path: str
+    sha256: str  # content hash of the scenario and its ruleset
+    rules: RulesetSpec
+    spec: ScenarioSpec
+    map: GameMap
+    first_side: str
+    second_side: str
+    turn_starts: list[datetime]
+    turn_hours: list[float]
+    night: list[bool]
+    units: list[UnitSetup]
+    objectives: list[Objective]
+    levels: list[VictoryLevel]
+
+    @property
+    def turns(self) -> int:
+        return len(self.turn_starts)
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        return (self.first_side, self.second_side)
+
+    def other(self, side: str) -> str:
+        return self.second_side if side == self.first_side else self.first_side
+
+    def setup(self, unit_id: str) -> UnitSetup:
+        by_id = self.__dict__.get("_setup_by_id")
+        if by_id is None:
+            by_id = self.__dict__["_setup_by_id"] = {u.id: u for u in self.units}
+        return by_id[unit_id]
+
+    def unit_type(self, type_id: str):
+        return self.rules.unit_types[type_id]

@@ -1,0 +1,436 @@
+"""Pydantic models for the ruleset and scenario files.
+
+Field-level checks that need other parts of the files (known unit types, sides, places, the
+map's extent) read them from the validation context, so pydantic reports every problem in
+one pass; cross-field checks live in ``checks.py``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+PHASE_KINDS = ("air", "supply", "movement", "combat", "end_of_turn")
+SIDE_IDS = ("soviet", "japanese")
+COUNT_FIELDS = ("men", "tanks", "armored_cars", "guns")
+
+Point = Annotated[list[float], Field(min_length=2, max_length=2)]
+Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+def did_you_mean(value: str, known: list[str] | tuple[str, ...] | set[str]) -> str:
+    """' did you mean 'x'?' for a near miss, else the list of choices when short."""
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    if 0 < len(known) <= 8:
+        return "; expected one of: " + ", ".join(sorted(known))
+    return ""
+
+
+def check_id(value: str, info: ValidationInfo, key: str, what: str) -> str:
+    """Raise a readable error when ``value`` is not among ``context[key]`` (skip if unknown)."""
+    known = (info.context or {}).get(key)
+    if known is not None and value not in known:
+        raise PydanticCustomError(
+            "unknown_id", "unknown {what} '{value}'{hint}",
+            {"what": what, "value": value, "hint": did_you_mean(value, known)},
+        )
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- ruleset --------------------------------------------------------------------------------
+
+
+class CostTable(Strict):
+    """Movement cost per class; ``None`` means impassable. Classes come from the ruleset."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    default: float | None = None
+
+    def for_class(self, cls: str) -> float | None:
+        extra = self.model_extra or {}
+        return extra[cls] if cls in extra else self.default
+
+
+def _validate_costs(v: Any, info: ValidationInfo) -> Any:
+    if isinstance(v, dict):
+        classes = (info.context or {}).get("movement_classes")
+        for k, val in v.items():
+            if k != "default" and classes is not None and k not in classes:
+                raise PydanticCustomError(
+                    "unknown_id", "unknown movement class '{k}'{hint}",
+                    {"k": k, "hint": did_you_mean(str(k), classes)},
+                )
+            if val is not None and (isinstance(val, bool) or not isinstance(val, (int, float)) or val < 0):
+                raise PydanticCustomError(
+                    "cost_type", "cost for '{k}' must be a number >= 0 or null (impassable), got {val!r}",
+                    {"k": k, "val": val},
+                )
+        if "default" not in v and classes is not None:
+            missing = [c for c in classes if c not in v]
+            if missing:
+                raise PydanticCustomError(
+                    "cost_missing", "no cost for {m} and no default", {"m": ", ".join(missing)}
+                )
+    return v
+
+
+class _Costed(Strict):
+    name: str
+    cost: CostTable
+    source: str | None = None
+
+    @field_validator("cost", mode="before")
+    @classmethod
+    def _costs(cls, v: Any, info: ValidationInfo) -> Any:
+        return _validate_costs(v, info)
+
+
+class TerrainSpec(_Costed):
+    elevation_m: float = 0.0
+    spot_bonus: int = 0
+    color: str | None = None
+
+
+class RiverKindSpec(_Costed):
+    blocks_zoc: bool = False
+
+
+class CrossingKindSpec(_Costed):
+    pass
+
+
+class RoadKindSpec(_Costed):
+    pass
+
+
+class UnitTypeSpec(Strict):
+    name: str
+    movement_class: str = Field(alias="class")
+    mp: float = Field(gt=0, le=100)
+    symbol: str = "infantry"
+    spot_range: int | None = Field(default=None, ge=0, le=10)
+    zoc: bool = True
+    source: str | None = None
+
+    @field_validator("movement_class")
+    @classmethod
+    def _cls(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "movement_classes", "movement class")
+
+
+class PhaseStep(Strict):
+    phase: str
+    side: Literal["both", "first", "second", "none"]
+    name: str = ""
+
+    @field_validator("phase")
+    @classmethod
+    def _phase(cls, v: str) -> str:
+        if v not in PHASE_KINDS:
+            raise PydanticCustomError(
+                "unknown_id", "unknown phase '{v}'{hint}", {"v": v, "hint": did_you_mean(v, PHASE_KINDS)}
+            )
+        return v
+
+
+class Parameters(Strict):
+    stacking_limit: int = Field(default=3, ge=1, le=20)
+    night_mp_factor: float = Field(default=0.5, gt=0, le=1)
+    default_spot_range: int = Field(default=2, ge=0, le=10)
+    night_spot_range: int = Field(default=1, ge=0, le=10)
+    zoc_across_major_river: bool = False
+
+
+class RulesetSpec(Strict):
+    kind: Literal["ruleset"]
+    id: Ident
+    title: str
+    hex_km: float = Field(default=1.0, gt=0)
+    parameters: Parameters = Parameters()
+    movement_classes: list[Ident] = Field(min_length=1)
+    terrain: dict[Ident, TerrainSpec] = Field(min_length=1)
+    rivers: dict[Ident, RiverKindSpec] = {}
+    crossings: dict[Ident, CrossingKindSpec] = {}
+    roads: dict[Ident, RoadKindSpec] = {}
+    unit_types: dict[Ident, UnitTypeSpec] = Field(min_length=1)
+    turn_sequence: list[PhaseStep] = Field(min_length=1)
+
+
+# --- map ------------------------------------------------------------------------------------
+
+
+class Extent(Strict):
+    x: Point
+    y: Point
+
+    @field_validator("x", "y")
+    @classmethod
+    def _ordered(cls, v: list[float]) -> list[float]:
+        if v[0] >= v[1]:
+            raise PydanticCustomError("extent", "range must be [low, high], got {v}", {"v": v})
+        if v[1] - v[0] > 400:
+            raise PydanticCustomError("extent", "range is wider than 400 km", {})
+        return v
+
+
+class AreaSpec(Strict):
+    name: str
+    terrain: str
+    polygon: Annotated[list[Point], Field(min_length=3, max_length=10_000)] | None = None
+    circle: Point | None = None
+    radius_km: float | None = Field(default=None, gt=0)
+
+    @field_validator("terrain")
+    @classmethod
+    def _terrain(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "terrain", "terrain")
+
+
+class RiverSpec(Strict):
+    name: str
+    kind: str
+    course: Annotated[list[Point], Field(min_length=2, max_length=10_000)]
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "rivers", "river kind")
+
+
+class CrossingSpec(Strict):
+    name: str
+    kind: str
+    at: Point
+    river: str | None = None
+    destructible: bool = False
+    source: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "crossings", "crossing kind")
+
+
+class RoadSpec(Strict):
+    name: str
+    kind: str
+    course: Annotated[list[Point], Field(min_length=2, max_length=10_000)]
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "roads", "road kind")
+
+
+class PlaceSpec(Strict):
+    id: Ident
+    name: str
+    at: Point
+    kind: str = "landmark"
+    source: str | None = None
+
+
+class MapSpec(Strict):
+    extent_km: Extent
+    base_terrain: str
+    areas: list[AreaSpec] = []
+    rivers: list[RiverSpec] = []
+    crossings: list[CrossingSpec] = []
+    roads: list[RoadSpec] = []
+    places: list[PlaceSpec] = []
+
+    @field_validator("base_terrain")
+    @classmethod
+    def _terrain(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "terrain", "terrain")
+
+
+# --- scenario -------------------------------------------------------------------------------
+
+
+class Alternative(Strict):
+    value: int = Field(ge=0)
+    source: str
+    note: str | None = None
+
+
+class Strength(Strict):
+    """A sourced count: men, tanks, armoured cars or guns."""
+
+    value: int = Field(ge=0, le=10_000_000)
+    source: str | None = None
+    note: str | None = None
+    alternatives: list[Alternative] = []
+
+
+def _strength_before(v: Any) -> Any:
+    if isinstance(v, bool) or not isinstance(v, (int, dict)):
+        raise PydanticCustomError(
+            "strength_type", "expected a whole number or a mapping {{value:, source:}}, got {v!r}", {"v": v}
+        )
+    if isinstance(v, int):
+        return {"value": v}
+    return v
+
+
+class Arrival(Strict):
+    turn: int = Field(ge=0)
+    at: Point | None = None
+    hex: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
+
+
+class UnitSpec(Strict):
+    id: Ident
+    name: str
+    side: str
+    type: str
+    at: Point | None = None
+    hex: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
+    source: str | None = None
+    men: Strength = Strength(value=0)
+    tanks: Strength = Strength(value=0)
+    armored_cars: Strength = Strength(value=0)
+    guns: Strength = Strength(value=0)
+    quality: float = Field(default=1.0, gt=0, le=3)
+    cohesion: float = Field(default=100.0, ge=0, le=100)
+    supply: float = Field(default=1.0, ge=0, le=1)
+    arrives: Arrival | None = None
+    note: str | None = None
+
+    @field_validator("men", "tanks", "armored_cars", "guns", mode="before")
+    @classmethod
+    def _strength(cls, v: Any) -> Any:
+        return _strength_before(v)
+
+    @field_validator("side")
+    @classmethod
+    def _side(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "sides", "side")
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, "unit_types", "unit type")
+
+
+class SideSpec(Strict):
+    name: str
+    color: str | None = None
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class CalendarSpec(Strict):
+    start: str
+    turns: int = Field(ge=1, le=1000)
+    turn_hours: list[float] = Field(min_length=1)
+    daylight: Annotated[list[str], Field(min_length=2, max_length=2)] = ["05:00", "20:00"]
+    mp_factor: float = Field(default=1.0, gt=0, le=10)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v: str) -> str:
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(v)
+        except ValueError:
+            raise PydanticCustomError(
+                "datetime", "'{v}' is not a date-time like 1939-07-02T20:00", {"v": v}
+            ) from None
+        return v
+
+    @field_validator("turn_hours")
+    @classmethod
+    def _hours(cls, v: list[float]) -> list[float]:
+        if any(h <= 0 or h > 48 for h in v):
+            raise PydanticCustomError("hours", "turn lengths must be between 0 and 48 hours", {})
+        return v
+
+    @field_validator("daylight")
+    @classmethod
+    def _daylight(cls, v: list[str]) -> list[str]:
+        for t in v:
+            if not _HHMM.match(t):
+                raise PydanticCustomError("hhmm", "'{t}' is not a time like 05:30", {"t": t})
+        return v
+
+
+class ObjectiveSpec(Strict):
+    place: str | None = None
+    at: Point | None = None
+    name: str | None = None
+    owner: str | None = None
+    points: int | dict[str, int] = 1
+
+    @field_validator("place")
+    @classmethod
+    def _place(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return None if v is None else check_id(v, info, "places", "place")
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return None if v is None else check_id(v, info, "sides", "side")
+
+
+class LevelSpec(Strict):
+    at_least: float | None = None
+    winner: str | None = None
+    result: Literal["decisive", "marginal", "draw"]
+
+    @field_validator("winner")
+    @classmethod
+    def _winner(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return None if v is None else check_id(v, info, "sides", "side")
+
+
+class VictorySpec(Strict):
+    objectives: list[ObjectiveSpec] = []
+    levels: list[LevelSpec] = Field(min_length=1)
+
+
+class ScenarioSpec(Strict):
+    kind: Literal["scenario"]
+    id: Ident
+    title: str
+    ruleset: str
+    description: str = ""
+    sides: dict[str, SideSpec]
+    first_side: str
+    calendar: CalendarSpec
+    map: Any  # validated on its own first (MapSpec), so its errors are reported once
+    units: list[Any] = Field(min_length=1)  # each unit validated on its own (UnitSpec)
+    victory: Any  # VictorySpec, validated on its own
+    sources: dict[str, Any] = {}
+    listed: bool = True
+
+    @field_validator("sides")
+    @classmethod
+    def _sides(cls, v: dict[str, SideSpec]) -> dict[str, SideSpec]:
+        if sorted(v) != sorted(SIDE_IDS):
+            raise PydanticCustomError(
+                "sides", "sides must be exactly {want}, got {got}",
+                {"want": ", ".join(SIDE_IDS), "got": ", ".join(v) or "none"},
+            )
+        return v
+
+    @field_validator("first_side")
+    @classmethod
+    def _first(cls, v: str) -> str:
+        if v not in SIDE_IDS:
+            raise PydanticCustomError(
+                "unknown_id", "unknown side '{v}'{hint}", {"v": v, "hint": did_you_mean(v, SIDE_IDS)}
+            )
+        return v
