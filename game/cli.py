@@ -33,8 +33,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to a YAML file")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--games", type=int, default=1, metavar="K")
-    s.add_argument("--soviet", default="random", choices=AGENT_NAMES, metavar="AGENT", help="ai | random | passive | historical (default random)")
-    s.add_argument("--japanese", default="random", choices=AGENT_NAMES, metavar="AGENT", help="ai | random | passive | historical (default random)")
+    s.add_argument(
+        "--soviet",
+        default="random",
+        choices=AGENT_NAMES,
+        metavar="AGENT",
+        help="ai | random | passive | historical (default random)",
+    )
+    s.add_argument(
+        "--japanese",
+        default="random",
+        choices=AGENT_NAMES,
+        metavar="AGENT",
+        help="ai | random | passive | historical (default random)",
+    )
     s.add_argument("--variant", default="default")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--record", metavar="FILE", help="save the game (actions and per-turn hashes) for replay --verify")
@@ -129,29 +141,37 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         final = rec.final
         assert final is not None
         res = final.result or {}
-        games.append({
-            "seed": seed,
-            "winner": res.get("winner"),
-            "result": res.get("result"),
-            "score": res.get("score"),
-            "turns": final.turn + 1,
-            "actions": len(rec.actions),
-            "final_hash": rec.final_hash,
-            "losses": {s: {k: final.losses[s][k] for k in LOSS_KINDS} for s in SIDES},
-            "events": dict(sorted(rec.event_counts.items())),
-        })
+        games.append(
+            {
+                "seed": seed,
+                "winner": res.get("winner"),
+                "result": res.get("result"),
+                "score": res.get("score"),
+                "turns": final.turn + 1,
+                "actions": len(rec.actions),
+                "final_hash": rec.final_hash,
+                "losses": {s: {k: final.losses[s][k] for k in LOSS_KINDS} for s in SIDES},
+                "events": dict(sorted(rec.event_counts.items())),
+            }
+        )
         if show_progress:
             _progress(k + 1, args.games)
     if show_progress:
         print(file=sys.stderr)
     summary = _summary(games)
     if args.json:
-        print(json.dumps({"scenario": scen.id, "variant": args.variant, "agents": agents, "games": games, "summary": summary}, indent=1))
+        print(
+            json.dumps(
+                {"scenario": scen.id, "variant": args.variant, "agents": agents, "games": games, "summary": summary}, indent=1
+            )
+        )
     else:
         print(f"{scen.title} — {scen.id}, variant {args.variant}; Soviet: {args.soviet}, Japanese: {args.japanese}")
         for g in games:
             who = "draw" if g["winner"] is None else f"{g['result']} {g['winner']} victory"
-            print(f"  seed {g['seed']:>5}: {who:<28} score {g['score']:+g}  turns {g['turns']}  actions {g['actions']}  {g['final_hash'][:16]}")
+            print(
+                f"  seed {g['seed']:>5}: {who:<28} score {g['score']:+g}  turns {g['turns']}  actions {g['actions']}  {g['final_hash'][:16]}"
+            )
         if len(games) > 1:
             print(f"  summary: {summary['wins']}  draws {summary['draws']}")
     return 0
@@ -190,7 +210,9 @@ def cmd_oob(args: argparse.Namespace) -> int:
             "totals": {k: sum(getattr(u, k) for u in units) for k in COUNTS},
             "units": [
                 {
-                    "id": u.id, "name": u.name, "type": u.type,
+                    "id": u.id,
+                    "name": u.name,
+                    "type": u.type,
                     **{k: getattr(u, k) for k in COUNTS},
                     "quality": u.quality,
                     "arrives_turn": u.arrives,
@@ -203,7 +225,7 @@ def cmd_oob(args: argparse.Namespace) -> int:
         print(json.dumps({"scenario": scen.id, "variant": args.variant, "sides": sides}, indent=1, ensure_ascii=False))
         return 0
     print(f"{scen.title} — order of battle")
-    for side, d in sides.items():
+    for d in sides.values():
         t = d["totals"]
         print(f"\n{d['name']}: {t['men']:,} men, {t['tanks']} tanks, {t['armored_cars']} armoured cars, {t['guns']} guns")
         for u in d["units"]:

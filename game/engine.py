@@ -18,8 +18,17 @@ from game.scenario.model import Scenario
 from game.state import ACTIVE, COUNTS, LOSS_KINDS, PENDING, State, Unit, state_hash
 
 __all__ = [
-    "IllegalAction", "Outcome", "new_game", "current_actors", "legal_actions", "apply", "observe",
-    "state_hash", "is_over", "outcome", "turn_label",
+    "IllegalAction",
+    "Outcome",
+    "new_game",
+    "current_actors",
+    "legal_actions",
+    "apply",
+    "observe",
+    "state_hash",
+    "is_over",
+    "outcome",
+    "turn_label",
 ]
 
 observe = fog.observe
@@ -48,17 +57,33 @@ def new_game(scenario: Scenario, seed: int = 0, variant: str = "default") -> Sta
     units: dict[str, Unit] = {}
     for s in sorted(scenario.units, key=lambda s: s.id):
         units[s.id] = Unit(
-            id=s.id, side=s.side, type=s.type, hex=s.hex,
+            id=s.id,
+            side=s.side,
+            type=s.type,
+            hex=s.hex,
             status=ACTIVE if s.arrives == 0 and s.hex is not None else PENDING,
-            arrives=s.arrives, men=s.men, tanks=s.tanks, armored_cars=s.armored_cars, guns=s.guns,
-            quality=s.quality, cohesion=s.cohesion, supply=s.supply,
+            arrives=s.arrives,
+            men=s.men,
+            tanks=s.tanks,
+            armored_cars=s.armored_cars,
+            guns=s.guns,
+            quality=s.quality,
+            cohesion=s.cohesion,
+            supply=s.supply,
         )
     state = State(
-        scenario=scenario, variant=variant, seed=seed, turn=0, step=0, done=[], units=units,
+        scenario=scenario,
+        variant=variant,
+        seed=seed,
+        turn=0,
+        step=0,
+        done=[],
+        units=units,
         rng=Rng.from_seed(f"{scenario.id}:{variant}:{seed}"),
         spotted={s: [] for s in scenario.sides},
         control={o.id: o.owner for o in scenario.objectives},
-        destroyed=[], losses={s: dict.fromkeys(LOSS_KINDS, 0) for s in scenario.sides},
+        destroyed=[],
+        losses={s: dict.fromkeys(LOSS_KINDS, 0) for s in scenario.sides},
     )
     events: list[Event] = []
     _arrivals(state, events)  # reinforcements due on turn 0 with an entry point
@@ -139,14 +164,18 @@ def apply(state: State, action: Action) -> tuple[State, list[Event]]:
         raise IllegalAction(f"unknown side {side!r}")
     if side not in actors:
         now = " and ".join(a.capitalize() for a in actors) or "nobody"
-        raise IllegalAction(f"it is not the {side.capitalize()} side's turn to act ({state.phase.name or state.phase.phase}: {now})")
+        raise IllegalAction(
+            f"it is not the {side.capitalize()} side's turn to act ({state.phase.name or state.phase.phase}: {now})"
+        )
     new = state.copy()
     events: list[Event] = []
     if isinstance(action, Move):
         _move(new, action, events)
     elif isinstance(action, EndPhase):
         new.done.append(side)
-        events.append(Event("phase_end", f"{side.capitalize()} ends {state.phase.name or state.phase.phase}", data={"side": side}))
+        events.append(
+            Event("phase_end", f"{side.capitalize()} ends {state.phase.name or state.phase.phase}", data={"side": side})
+        )
         if not current_actors(new):
             _advance(new, events)
     else:
@@ -180,7 +209,14 @@ def _move(state: State, a: Move, events: list[Event]) -> None:
     path = reach.path(a.to)
     start = u.hex
     _walk(state, u, path, events)
-    events.append(Event("move", f"{name} moves {start} → {u.hex}", visible_to=a.side, data={"unit": u.id, "from": start, "to": u.hex, "mp_left": u.mp}))
+    events.append(
+        Event(
+            "move",
+            f"{name} moves {start} → {u.hex}",
+            visible_to=a.side,
+            data={"unit": u.id, "from": start, "to": u.hex, "mp_left": u.mp},
+        )
+    )
     victory.update_control(state, events)
 
 
@@ -201,7 +237,14 @@ def _walk(state: State, u: Unit, path: list[Hex], events: list[Event]) -> None:
         if nxt in occupied:  # bumped into an unseen enemy: stop short, surprised
             fog.reveal(state, u.side, [occupied[nxt].id], events, why="met")
             u.mp = 0.0
-            events.append(Event("ambush", f"{_unit_name(state, u)} runs into an unseen enemy and halts", visible_to=u.side, data={"unit": u.id, "hex": u.hex}))
+            events.append(
+                Event(
+                    "ambush",
+                    f"{_unit_name(state, u)} runs into an unseen enemy and halts",
+                    visible_to=u.side,
+                    data={"unit": u.id, "hex": u.hex},
+                )
+            )
             break
         u.mp = max(0.0, u.mp - w)
         u.hex = nxt
@@ -210,10 +253,20 @@ def _walk(state: State, u: Unit, path: list[Hex], events: list[Event]) -> None:
         if j in zoc:
             u.mp = 0.0
             if nxt != path[-1]:
-                events.append(Event("zoc_stop", f"{_unit_name(state, u)} is halted by enemy contact", visible_to=u.side, data={"unit": u.id, "hex": nxt}))
+                events.append(
+                    Event(
+                        "zoc_stop",
+                        f"{_unit_name(state, u)} is halted by enemy contact",
+                        visible_to=u.side,
+                        data={"unit": u.id, "hex": nxt},
+                    )
+                )
             break
     # never end over the stacking limit: fall back along the path walked
-    while len(walked) > 1 and sum(1 for o in state.units.values() if o.hex == u.hex and o.status == ACTIVE and o.side == u.side) > limit:
+    while (
+        len(walked) > 1
+        and sum(1 for o in state.units.values() if o.hex == u.hex and o.status == ACTIVE and o.side == u.side) > limit
+    ):
         walked.pop()
         u.hex = walked[-1]
 
@@ -228,7 +281,7 @@ def _why_not(state: State, u: Unit, to: Hex, reach: movement.Reach, visible: set
         return f"{to} already holds {scen.rules.parameters.stacking_limit} friendly units (stacking limit)"
     cls = scen.unit_type(u.type).movement_class
     terr = scen.rules.terrain[scen.map.terrain_at(to)]
-    if terr.cost.for_class(cls) is None and not any(scen.map.road_edges.get(movement.edge(scen.map.index[to], b)) for b in scen.map.nbrs[scen.map.index[to]]):
+    if not movement.can_stand(scen.rules, scen.map, cls, scen.map.index[to]):
         return f"{name} ({cls.replace('_', ' ')}) cannot enter {terr.name.lower()}"
     full = movement.reachable(state, u, visible, mp=10_000.0)
     need = full.cost_to(to)
@@ -274,7 +327,9 @@ def _begin_step(state: State, events: list[Event]) -> None:
         for side in sides:
             for u in state.units_of(side):
                 u.mp = movement.mp_allowance(state, u)
-    events.append(Event("phase_start", f"{turn_label(state)}: {step.name or step.phase}", data={"phase": step.phase, "sides": sides}))
+    events.append(
+        Event("phase_start", f"{turn_label(state)}: {step.name or step.phase}", data={"phase": step.phase, "sides": sides})
+    )
     if state.step == 0 and not current_actors(state):
         _advance(state, events)
 
@@ -305,7 +360,9 @@ def _arrivals(state: State, events: list[Event]) -> None:
             continue
         spot = _free_hex_near(state, u, entry, limit)
         if spot is None:
-            events.append(Event("delayed", f"{setup.name} cannot enter: the way is blocked", visible_to=u.side, data={"unit": u.id}))
+            events.append(
+                Event("delayed", f"{setup.name} cannot enter: the way is blocked", visible_to=u.side, data={"unit": u.id})
+            )
             continue
         u.hex = spot
         u.status = ACTIVE
@@ -322,7 +379,7 @@ def _free_hex_near(state: State, u: Unit, entry: Hex, limit: int) -> Hex | None:
         here = occ.get(h, [])
         if any(o.side != u.side for o in here) or len(here) >= limit:
             continue
-        if scen.rules.terrain[scen.map.terrain_at(h)].cost.for_class(cls) is None:
+        if not movement.can_stand(scen.rules, scen.map, cls, scen.map.index[h]):
             continue
         return h
     return None

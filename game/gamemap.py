@@ -50,9 +50,7 @@ class GameMap:
 
     def __post_init__(self) -> None:
         self.layout = hexgrid.km_layout(self.origin_km, self.hex_km)
-        self.hexes: list[Hex] = [
-            hexgrid.offset_to_axial(c, r) for r in range(self.height) for c in range(self.width)
-        ]
+        self.hexes: list[Hex] = [hexgrid.offset_to_axial(c, r) for r in range(self.height) for c in range(self.width)]
         self.index: dict[Hex, int] = {h: i for i, h in enumerate(self.hexes)}
         self.nbrs: list[tuple[int, ...]] = [
             tuple(self.index[n] for n in hexgrid.neighbors(h) if n in self.index) for h in self.hexes

@@ -8,8 +8,8 @@ where map authors think in columns and rows.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 Hex = tuple[int, int]
 

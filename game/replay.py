@@ -92,7 +92,14 @@ def read_record(path: str | Path) -> dict[str, Any]:
         raise RecordError(f"{p}: not a Khalkhin Gol game record")
     if data.get("version") != RECORD_VERSION:
         raise RecordError(f"{p}: record version {data.get('version')!r}; this game reads version {RECORD_VERSION}")
-    for key, typ in (("scenario", str), ("scenario_sha256", str), ("variant", str), ("seed", int), ("actions", list), ("turn_hashes", list)):
+    for key, typ in (
+        ("scenario", str),
+        ("scenario_sha256", str),
+        ("variant", str),
+        ("seed", int),
+        ("actions", list),
+        ("turn_hashes", list),
+    ):
         if not isinstance(data.get(key), typ):
             raise RecordError(f"{p}: the record's '{key}' is missing or damaged")
     return data
@@ -111,15 +118,29 @@ def verify_record(path: str | Path) -> VerifyResult:
         data = read_record(path)
     except RecordError as e:
         return VerifyResult(False, str(e))
-    ref = data.get("scenario_path") if isinstance(data.get("scenario_path"), str) and Path(data["scenario_path"]).exists() else data["scenario"]
+    ref = (
+        data.get("scenario_path")
+        if isinstance(data.get("scenario_path"), str) and Path(data["scenario_path"]).exists()
+        else data["scenario"]
+    )
     scen, problems = load_scenario_checked(ref)
     if scen is None:
-        return VerifyResult(False, f"{path}: cannot load scenario '{data['scenario']}': " + "; ".join(str(p) for p in problems[:3]))
+        return VerifyResult(
+            False, f"{path}: cannot load scenario '{data['scenario']}': " + "; ".join(str(p) for p in problems[:3])
+        )
     if scen.sha256 != data["scenario_sha256"]:
-        return VerifyResult(False, f"{path}: recorded with another version of scenario '{scen.id}' (content hash differs); it cannot be verified against this one")
+        return VerifyResult(
+            False,
+            f"{path}: recorded with another version of scenario '{scen.id}' (content hash differs); it cannot be verified against this one",
+        )
     checks = {}
     for th in data["turn_hashes"]:
-        if not (isinstance(th, dict) and isinstance(th.get("action"), int) and isinstance(th.get("hash"), str) and isinstance(th.get("turn"), int)):
+        if not (
+            isinstance(th, dict)
+            and isinstance(th.get("action"), int)
+            and isinstance(th.get("hash"), str)
+            and isinstance(th.get("turn"), int)
+        ):
             return VerifyResult(False, f"{path}: a turn hash entry is damaged: {th!r}")
         checks[th["action"]] = th
     state = new_game(scen, data["seed"], data["variant"])
@@ -132,14 +153,22 @@ def verify_record(path: str | Path) -> VerifyResult:
         except act.ActionFormatError as e:
             return VerifyResult(False, f"{path}: action {i + 1} (turn {turn + 1}) is damaged: {e}", checked)
         except IllegalAction as e:
-            return VerifyResult(False, f"{path}: diverges at turn {turn + 1}: action {i + 1} is illegal here ({e.reason})", checked)
+            return VerifyResult(
+                False, f"{path}: diverges at turn {turn + 1}: action {i + 1} is illegal here ({e.reason})", checked
+            )
         th = checks.get(i + 1)
         if th is not None:
             if state_hash(state) != th["hash"]:
-                return VerifyResult(False, f"{path}: diverges at turn {th['turn'] + 1}: the state after action {i + 1} does not match the record", checked)
+                return VerifyResult(
+                    False,
+                    f"{path}: diverges at turn {th['turn'] + 1}: the state after action {i + 1} does not match the record",
+                    checked,
+                )
             checked += 1
     if checked != len(checks):
-        return VerifyResult(False, f"{path}: the record is cut short: {len(checks) - checked} recorded turn(s) have no actions", checked)
+        return VerifyResult(
+            False, f"{path}: the record is cut short: {len(checks) - checked} recorded turn(s) have no actions", checked
+        )
     final = data.get("final_hash")
     if final is not None and final != state_hash(state):
         return VerifyResult(False, f"{path}: the final state does not match the record", checked)

@@ -75,11 +75,21 @@ class Unit:
     def from_dict(cls, d: dict[str, Any]) -> Unit:
         h = d["hex"]
         return cls(
-            id=d["id"], side=d["side"], type=d["type"], hex=None if h is None else (int(h[0]), int(h[1])),
-            status=d["status"], arrives=int(d["arrives"]),
-            men=int(d["men"]), tanks=int(d["tanks"]), armored_cars=int(d["armored_cars"]), guns=int(d["guns"]),
-            quality=float(d["quality"]), cohesion=float(d["cohesion"]), supply=float(d["supply"]),
-            mp=float(d["mp"]), lost={k: int(d["lost"][k]) for k in COUNTS},
+            id=d["id"],
+            side=d["side"],
+            type=d["type"],
+            hex=None if h is None else (int(h[0]), int(h[1])),
+            status=d["status"],
+            arrives=int(d["arrives"]),
+            men=int(d["men"]),
+            tanks=int(d["tanks"]),
+            armored_cars=int(d["armored_cars"]),
+            guns=int(d["guns"]),
+            quality=float(d["quality"]),
+            cohesion=float(d["cohesion"]),
+            supply=float(d["supply"]),
+            mp=float(d["mp"]),
+            lost={k: int(d["lost"][k]) for k in COUNTS},
         )
 
 
@@ -174,8 +184,7 @@ class State:
                 scenario = load_scenario(d["scenario"])
             if scenario.sha256 != d["scenario_sha256"]:
                 raise StateFormatError(
-                    f"this state was made with another version of scenario '{d['scenario']}' "
-                    "(its content hash differs)"
+                    f"this state was made with another version of scenario '{d['scenario']}' (its content hash differs)"
                 )
             return cls(
                 scenario=scenario,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from game.events import Event
 from game.hexgrid import distance
-from game.state import ACTIVE, PENDING, State, Unit
 from game.rng import Rng
+from game.state import ACTIVE, PENDING, State, Unit
 
 
 def spot_range(state: State, unit: Unit) -> int:
@@ -26,7 +26,8 @@ def recompute(state: State) -> None:
     for side in state.scenario.sides:
         own = [(u.hex, spot_range(state, u)) for u in active if u.side == side]
         seen = [
-            e.id for e in active
+            e.id
+            for e in active
             if e.side != side and any(distance(h, e.hex) <= r for h, r in own)  # type: ignore[arg-type]
         ]
         state.spotted[side] = sorted(seen)
@@ -64,10 +65,7 @@ def observe(state: State, side: str) -> State:
     """The game as ``side`` may know it: own units, spotted enemies, no dice, no enemy secrets."""
     view = state.copy()
     seen = set(state.spotted.get(side, []))
-    view.units = {
-        k: u for k, u in view.units.items()
-        if u.side == side or (u.status == ACTIVE and u.id in seen)
-    }
+    view.units = {k: u for k, u in view.units.items() if u.side == side or (u.status == ACTIVE and u.id in seen)}
     enemy = state.scenario.other(side)
     view.spotted = {side: sorted(seen), enemy: []}
     view.losses = {s: (v if s == side else dict.fromkeys(v, 0)) for s, v in view.losses.items()}

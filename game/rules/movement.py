@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from game.gamemap import GameMap, edge
 from game.hexgrid import Hex
 from game.scenario.model import Scenario
+from game.scenario.schema import RulesetSpec
 from game.state import ACTIVE, State, Unit
 
 EPS = 1e-9
@@ -45,6 +46,13 @@ def step_cost(scen: Scenario, cls: str, a: int, b: int, destroyed: frozenset[str
             return None
         cost += extra
     return cost
+
+
+def can_stand(rules: RulesetSpec, gm: GameMap, cls: str, i: int) -> bool:
+    """A hex a unit of class ``cls`` may occupy: passable terrain, or a road runs through it."""
+    if rules.terrain[gm.terrain[i]].cost.for_class(cls) is not None:
+        return True
+    return any(edge(i, j) in gm.road_edges for j in gm.nbrs[i])
 
 
 def cost_table(scen: Scenario, cls: str, destroyed: frozenset[str] = frozenset()) -> CostTable:
@@ -141,7 +149,8 @@ def reachable(state: State, unit: Unit, visible: set[str] | None = None, mp: flo
     budget = unit.mp if mp is None else mp
     start = gm.index[unit.hex]  # type: ignore[index]
     enemies = [
-        u for u in state.units.values()
+        u
+        for u in state.units.values()
         if u.side != unit.side and u.status == ACTIVE and u.hex is not None and (visible is None or u.id in visible)
     ]
     blocked = {gm.index[u.hex] for u in enemies}  # type: ignore[index]

@@ -15,7 +15,11 @@ def update_control(state: State, events: list[Event]) -> None:
             side = here[0].side
             if state.control.get(obj.id) != side:
                 state.control[obj.id] = side
-                events.append(Event("objective", f"{obj.name} taken by the {side.capitalize()} side", data={"objective": obj.id, "side": side}))
+                events.append(
+                    Event(
+                        "objective", f"{obj.name} taken by the {side.capitalize()} side", data={"objective": obj.id, "side": side}
+                    )
+                )
 
 
 def score(state: State) -> float:
@@ -45,8 +49,19 @@ def check_end(state: State, events: list[Event], final: bool) -> None:
         alive = [u for u in state.units.values() if u.side == side and u.status in (ACTIVE, PENDING)]
         if not alive:
             winner = scen.other(side)
-            state.result = {"winner": winner, "result": "decisive", "score": score(state), "reason": f"the {side} forces were destroyed"}
-            events.append(Event("game_over", f"The {side.capitalize()} forces are destroyed: decisive {winner.capitalize()} victory", data=dict(state.result)))
+            state.result = {
+                "winner": winner,
+                "result": "decisive",
+                "score": score(state),
+                "reason": f"the {side} forces were destroyed",
+            }
+            events.append(
+                Event(
+                    "game_over",
+                    f"The {side.capitalize()} forces are destroyed: decisive {winner.capitalize()} victory",
+                    data=dict(state.result),
+                )
+            )
             return
     if final:
         value = score(state)

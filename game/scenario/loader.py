@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.gamemap import GameMap
 from game.hexgrid import Hex, offset_to_axial
+from game.rules.movement import can_stand
 from game.scenario import schema
 from game.scenario.mapbuild import build_map, empty_map, off_map_message
 from game.scenario.model import Objective, Scenario, UnitSetup, VictoryLevel
@@ -82,7 +83,11 @@ def pydantic_problems(err: ValidationError, doc: LoadedYaml, prefix: Loc = ()) -
             out.append(doc.problem(loc, msg, key=True))
         else:
             text = e["msg"]
-            if kind not in ("unknown_id", "strength_type", "cost_type") and "input" in e and not isinstance(e["input"], (dict, list)):
+            if (
+                kind not in ("unknown_id", "strength_type", "cost_type")
+                and "input" in e
+                and not isinstance(e["input"], (dict, list))
+            ):
                 text += f" (got {_short(e['input'])})"
             out.append(doc.problem(loc, f"{where}: {text}" if where else text))
     return out
@@ -141,7 +146,9 @@ def _ruleset_checks(spec: RulesetSpec, doc: LoadedYaml) -> list[Problem]:
         problems.append(doc.problem(("turn_sequence",), "turn_sequence must end with the end_of_turn phase"))
     for i, s in enumerate(spec.turn_sequence):
         if (s.phase == "end_of_turn") != (s.side == "none"):
-            problems.append(doc.problem(("turn_sequence", i, "side"), "only end_of_turn is resolved by the engine alone (side: none)"))
+            problems.append(
+                doc.problem(("turn_sequence", i, "side"), "only end_of_turn is resolved by the engine alone (side: none)")
+            )
     return problems
 
 
@@ -280,8 +287,14 @@ def _raw_place_ids(raw_map: Any) -> list[str]:
 
 
 def _place_hex(
-    at: list[float] | None, hexpos: list[int] | None, gmap: GameMap | None, map_spec: MapSpec | None,
-    doc: LoadedYaml, loc: Loc, what: str, problems: list[Problem],
+    at: list[float] | None,
+    hexpos: list[int] | None,
+    gmap: GameMap | None,
+    map_spec: MapSpec | None,
+    doc: LoadedYaml,
+    loc: Loc,
+    what: str,
+    problems: list[Problem],
 ) -> Hex | None:
     if gmap is None or map_spec is None:
         return None
@@ -298,8 +311,11 @@ def _place_hex(
         col, row = hexpos
         if not (0 <= col < gmap.width and 0 <= row < gmap.height):
             problems.append(
-                doc.problem(loc + ("hex",), f"{loc_text(loc + ('hex',))}: {what} at column {col}, row {row} is off the map "
-                            f"(columns 0..{gmap.width - 1}, rows 0..{gmap.height - 1})")
+                doc.problem(
+                    loc + ("hex",),
+                    f"{loc_text(loc + ('hex',))}: {what} at column {col}, row {row} is off the map "
+                    f"(columns 0..{gmap.width - 1}, rows 0..{gmap.height - 1})",
+                )
             )
             return None
         return offset_to_axial(col, row)
@@ -307,8 +323,13 @@ def _place_hex(
 
 
 def _check_units(
-    units: list[tuple[int, UnitSpec]], doc: LoadedYaml, gmap: GameMap | None, map_spec: MapSpec | None,
-    rules: RulesetSpec | None, turns: int | None, problems: list[Problem],
+    units: list[tuple[int, UnitSpec]],
+    doc: LoadedYaml,
+    gmap: GameMap | None,
+    map_spec: MapSpec | None,
+    rules: RulesetSpec | None,
+    turns: int | None,
+    problems: list[Problem],
 ) -> list[UnitSetup]:
     setups: list[UnitSetup] = []
     first_seen: dict[str, int] = {}
@@ -322,7 +343,12 @@ def _check_units(
         for f in COUNT_FIELDS:
             s = getattr(u, f)
             if s.value > 0 and not (s.source or u.source):
-                problems.append(doc.problem(loc + (f,), f"{loc_text(loc + (f,))}: {f} = {s.value} has no source (give source: on the value or the unit)"))
+                problems.append(
+                    doc.problem(
+                        loc + (f,),
+                        f"{loc_text(loc + (f,))}: {f} = {s.value} has no source (give source: on the value or the unit)",
+                    )
+                )
         if u.men.value + u.tanks.value + u.armored_cars.value + u.guns.value == 0:
             problems.append(doc.problem(loc, f"{loc_text(loc)}: unit '{u.id}' has no men, tanks, armoured cars or guns"))
         start = None
@@ -333,10 +359,19 @@ def _check_units(
             if u.at is not None or u.hex is not None:
                 problems.append(doc.problem(loc, f"{loc_text(loc)}: a reinforcement is placed by arrives.at, not by at/hex"))
             if u.arrives.at is None and u.arrives.hex is None:
-                problems.append(doc.problem(loc + ("arrives",), f"{loc_text(loc)}.arrives: give 'at' (km) or 'hex' for the entry point"))
-            entry = _place_hex(u.arrives.at, u.arrives.hex, gmap, map_spec, doc, loc + ("arrives",), f"entry point of '{u.id}'", problems)
+                problems.append(
+                    doc.problem(loc + ("arrives",), f"{loc_text(loc)}.arrives: give 'at' (km) or 'hex' for the entry point")
+                )
+            entry = _place_hex(
+                u.arrives.at, u.arrives.hex, gmap, map_spec, doc, loc + ("arrives",), f"entry point of '{u.id}'", problems
+            )
             if turns is not None and arrive_turn >= turns:
-                problems.append(doc.problem(loc + ("arrives", "turn"), f"{loc_text(loc)}.arrives.turn: turn {arrive_turn} is after the last turn ({turns - 1}); turns count from 0"))
+                problems.append(
+                    doc.problem(
+                        loc + ("arrives", "turn"),
+                        f"{loc_text(loc)}.arrives.turn: turn {arrive_turn} is after the last turn ({turns - 1}); turns count from 0",
+                    )
+                )
         else:
             if u.at is None and u.hex is None:
                 problems.append(doc.problem(loc, f"{loc_text(loc)}: unit '{u.id}' needs 'at' (km), 'hex' or 'arrives'"))
@@ -345,18 +380,36 @@ def _check_units(
         if place is not None and rules is not None and gmap is not None and u.type in rules.unit_types:
             cls = rules.unit_types[u.type].movement_class
             terr = gmap.terrain_at(place)
-            if rules.terrain[terr].cost.for_class(cls) is None:
+            if not can_stand(rules, gmap, cls, gmap.index[place]):
                 key = "at" if start is not None and u.at is not None else ("hex" if start is not None else "arrives")
-                problems.append(doc.problem(loc + (key,), f"{loc_text(loc + (key,))}: unit '{u.id}' ({cls}) cannot stand on {rules.terrain[terr].name.lower()}"))
+                problems.append(
+                    doc.problem(
+                        loc + (key,),
+                        f"{loc_text(loc + (key,))}: unit '{u.id}' ({cls}) cannot stand on {rules.terrain[terr].name.lower()}",
+                    )
+                )
             if start is not None:
                 stack.setdefault(start, []).append(u.id)
                 if rules and len(stack[start]) > rules.parameters.stacking_limit:
-                    problems.append(doc.problem(loc, f"{loc_text(loc)}: more than {rules.parameters.stacking_limit} units start in one hex"))
+                    problems.append(
+                        doc.problem(loc, f"{loc_text(loc)}: more than {rules.parameters.stacking_limit} units start in one hex")
+                    )
         setups.append(
             UnitSetup(
-                id=u.id, name=u.name, side=u.side, type=u.type, hex=start, arrives=arrive_turn, entry=entry,
-                men=u.men.value, tanks=u.tanks.value, armored_cars=u.armored_cars.value, guns=u.guns.value,
-                quality=u.quality, cohesion=u.cohesion, supply=u.supply,
+                id=u.id,
+                name=u.name,
+                side=u.side,
+                type=u.type,
+                hex=start,
+                arrives=arrive_turn,
+                entry=entry,
+                men=u.men.value,
+                tanks=u.tanks.value,
+                armored_cars=u.armored_cars.value,
+                guns=u.guns.value,
+                quality=u.quality,
+                cohesion=u.cohesion,
+                supply=u.supply,
                 sources={f: (getattr(u, f).source or u.source or "") for f in COUNT_FIELDS if getattr(u, f).value},
             )
         )
@@ -403,9 +456,15 @@ def _check_victory(
         loc = ("victory", "levels", i)
         last = i == len(v.levels) - 1
         if (lv.at_least is None) != last:
-            problems.append(doc.problem(loc, f"{loc_text(loc)}: every level but the last needs at_least; the last catches the rest"))
+            problems.append(
+                doc.problem(loc, f"{loc_text(loc)}: every level but the last needs at_least; the last catches the rest")
+            )
         if lv.at_least is not None and prev is not None and lv.at_least >= prev:
-            problems.append(doc.problem(loc + ("at_least",), f"{loc_text(loc)}.at_least: thresholds must go down ({lv.at_least:g} after {prev:g})"))
+            problems.append(
+                doc.problem(
+                    loc + ("at_least",), f"{loc_text(loc)}.at_least: thresholds must go down ({lv.at_least:g} after {prev:g})"
+                )
+            )
         if (lv.result == "draw") != (lv.winner is None):
             problems.append(doc.problem(loc, f"{loc_text(loc)}: a draw has no winner; decisive and marginal results need one"))
         prev = lv.at_least if lv.at_least is not None else prev

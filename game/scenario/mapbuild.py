@@ -63,9 +63,7 @@ def _segments_cross(p1, p2, q1, q2) -> np.ndarray:
     """Proper-or-touching intersection of segment arrays p1p2 (N,2) with q1q2 (M,2): (N,M)."""
 
     def orient(a, b, c):
-        return (b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (b[..., 1] - a[..., 1]) * (
-            c[..., 0] - a[..., 0]
-        )
+        return (b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (b[..., 1] - a[..., 1]) * (c[..., 0] - a[..., 0])
 
     P1, P2 = p1[:, None, :], p2[:, None, :]
     Q1, Q2 = q1[None, :, :], q2[None, :, :]
@@ -124,18 +122,25 @@ def build_map(spec: MapSpec, rules: RulesetSpec) -> tuple[GameMap, Problems]:
             cand = [k for k, e in enumerate(redges) if c.river is None or gm.river_names[e] == c.river]
             if not cand:
                 what = f"river '{c.river}'" if c.river else "a river"
-                problems.append((("map", "crossings", ci, "river" if c.river else "at"), f"no edge of {what} for crossing '{c.name}'"))
+                problems.append(
+                    (("map", "crossings", ci, "river" if c.river else "at"), f"no edge of {what} for crossing '{c.name}'")
+                )
                 continue
             d = np.hypot(mids[cand, 0] - c.at[0], mids[cand, 1] - c.at[1])
             best = int(np.argmin(d))
             if d[best] > CROSSING_SNAP_KM * rules.hex_km:
                 problems.append(
-                    (("map", "crossings", ci, "at"), f"crossing '{c.name}' is {d[best]:.1f} km from the nearest river edge (max {CROSSING_SNAP_KM:g})")
+                    (
+                        ("map", "crossings", ci, "at"),
+                        f"crossing '{c.name}' is {d[best]:.1f} km from the nearest river edge (max {CROSSING_SNAP_KM:g})",
+                    )
                 )
                 continue
             e = redges[cand[best]]
             if e in gm.crossings:
-                problems.append((("map", "crossings", ci, "at"), f"crossing '{c.name}' falls on the same edge as '{gm.crossings[e].name}'"))
+                problems.append(
+                    (("map", "crossings", ci, "at"), f"crossing '{c.name}' falls on the same edge as '{gm.crossings[e].name}'")
+                )
                 continue
             gm.crossings[e] = Crossing(c.name, c.kind, e, gm.river_names[e], c.destructible)
 

@@ -37,7 +37,8 @@ def check_id(value: str, info: ValidationInfo, key: str, what: str) -> str:
     known = (info.context or {}).get(key)
     if known is not None and value not in known:
         raise PydanticCustomError(
-            "unknown_id", "unknown {what} '{value}'{hint}",
+            "unknown_id",
+            "unknown {what} '{value}'{hint}",
             {"what": what, "value": value, "hint": did_you_mean(value, known)},
         )
     return value
@@ -67,20 +68,20 @@ def _validate_costs(v: Any, info: ValidationInfo) -> Any:
         for k, val in v.items():
             if k != "default" and classes is not None and k not in classes:
                 raise PydanticCustomError(
-                    "unknown_id", "unknown movement class '{k}'{hint}",
+                    "unknown_id",
+                    "unknown movement class '{k}'{hint}",
                     {"k": k, "hint": did_you_mean(str(k), classes)},
                 )
             if val is not None and (isinstance(val, bool) or not isinstance(val, (int, float)) or val < 0):
                 raise PydanticCustomError(
-                    "cost_type", "cost for '{k}' must be a number >= 0 or null (impassable), got {val!r}",
-                    {"k": k, "val": val},
+                    "cost_type",
+                    "cost for '{k}' must be a number >= 0 or null (impassable), got {val}",
+                    {"k": k, "val": repr(val)[:40]},
                 )
         if "default" not in v and classes is not None:
             missing = [c for c in classes if c not in v]
             if missing:
-                raise PydanticCustomError(
-                    "cost_missing", "no cost for {m} and no default", {"m": ", ".join(missing)}
-                )
+                raise PydanticCustomError("cost_missing", "no cost for {m} and no default", {"m": ", ".join(missing)})
     return v
 
 
@@ -137,9 +138,7 @@ class PhaseStep(Strict):
     @classmethod
     def _phase(cls, v: str) -> str:
         if v not in PHASE_KINDS:
-            raise PydanticCustomError(
-                "unknown_id", "unknown phase '{v}'{hint}", {"v": v, "hint": did_you_mean(v, PHASE_KINDS)}
-            )
+            raise PydanticCustomError("unknown_id", "unknown phase '{v}'{hint}", {"v": v, "hint": did_you_mean(v, PHASE_KINDS)})
         return v
 
 
@@ -276,7 +275,7 @@ class Strength(Strict):
 def _strength_before(v: Any) -> Any:
     if isinstance(v, bool) or not isinstance(v, (int, dict)):
         raise PydanticCustomError(
-            "strength_type", "expected a whole number or a mapping {{value:, source:}}, got {v!r}", {"v": v}
+            "strength_type", "expected a whole number or a mapping with value: and source:, got {got}", {"got": repr(v)[:40]}
         )
     if isinstance(v, int):
         return {"value": v}
@@ -346,9 +345,7 @@ class CalendarSpec(Strict):
         try:
             datetime.fromisoformat(v)
         except ValueError:
-            raise PydanticCustomError(
-                "datetime", "'{v}' is not a date-time like 1939-07-02T20:00", {"v": v}
-            ) from None
+            raise PydanticCustomError("datetime", "'{v}' is not a date-time like 1939-07-02T20:00", {"v": v}) from None
         return v
 
     @field_validator("turn_hours")
@@ -421,7 +418,8 @@ class ScenarioSpec(Strict):
     def _sides(cls, v: dict[str, SideSpec]) -> dict[str, SideSpec]:
         if sorted(v) != sorted(SIDE_IDS):
             raise PydanticCustomError(
-                "sides", "sides must be exactly {want}, got {got}",
+                "sides",
+                "sides must be exactly {want}, got {got}",
                 {"want": ", ".join(SIDE_IDS), "got": ", ".join(v) or "none"},
             )
         return v
@@ -430,7 +428,5 @@ class ScenarioSpec(Strict):
     @classmethod
     def _first(cls, v: str) -> str:
         if v not in SIDE_IDS:
-            raise PydanticCustomError(
-                "unknown_id", "unknown side '{v}'{hint}", {"v": v, "hint": did_you_mean(v, SIDE_IDS)}
-            )
+            raise PydanticCustomError("unknown_id", "unknown side '{v}'{hint}", {"v": v, "hint": did_you_mean(v, SIDE_IDS)})
         return v

@@ -24,6 +24,7 @@ Design notes (why it is built this way):
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import os
 import re
@@ -34,6 +35,7 @@ from typing import Any
 import yaml
 from yaml.events import (
     AliasEvent,
+    DocumentEndEvent,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -79,9 +81,7 @@ class Limits:
     """Resource limits that keep hostile input from hanging or exhausting memory."""
 
     max_bytes: int = 4_000_000
-    max_nodes: int = (
-        500_000  # nodes composed, and nodes visited counting alias expansion
-    )
+    max_nodes: int = 500_000  # nodes composed, and nodes visited counting alias expansion
     max_aliases: int = 1_000  # ``*alias`` occurrences in the text
     max_depth: int = 64  # nested collections, also after alias expansion
 
@@ -127,9 +127,7 @@ _SEQ_TAG = _YAML_TAG_PREFIX + "seq"
 _MAP_TAG = _YAML_TAG_PREFIX + "map"
 _MERGE_TAG = _YAML_TAG_PREFIX + "merge"
 _TIMESTAMP_TAG = _YAML_TAG_PREFIX + "timestamp"
-_SCALAR_TAGS = frozenset(
-    _YAML_TAG_PREFIX + t for t in ("str", "int", "float", "bool", "null")
-)
+_SCALAR_TAGS = frozenset(_YAML_TAG_PREFIX + t for t in ("str", "int", "float", "bool", "null"))
 # Resolver tags for plain ``<<`` / ``=`` outside key position: PyYAML has no
 # constructor for them; treating them as the string they look like is friendlier.
 _AS_TEXT_TAGS = frozenset({_MERGE_TAG, _YAML_TAG_PREFIX + "value"})
@@ -137,9 +135,7 @@ _AS_TEXT_TAGS = frozenset({_MERGE_TAG, _YAML_TAG_PREFIX + "value"})
 # Line breaks as both libyaml and PyYAML count them for marks.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # Characters YAML forbids in a stream (libyaml: "control characters are not allowed").
-_NON_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _MAX_ROUNDS = 20
 _MAX_CHAR_PROBLEMS = 20
 # Contexts naming a construct opened earlier whose *start* is the real culprit
@@ -195,7 +191,7 @@ class _Lines:
         self.breaks.append("")
 
     def text(self) -> str:
-        return "".join(c + b for c, b in zip(self.content, self.breaks))
+        return "".join(c + b for c, b in zip(self.content, self.breaks, strict=True))
 
     def pos_of_index(self, index: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, index) - 1
@@ -296,18 +292,14 @@ def _compose(loader: Any, limits: Limits) -> _Document:
             tag = event.tag
             if tag is None or tag == "!":
                 tag = resolve(ScalarNode, event.value, event.implicit)
-            node: Node = ScalarNode(
-                tag, event.value, event.start_mark, event.end_mark, style=event.style
-            )
+            node: Node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
             nodes += 1
             register(event.anchor, node)
         elif kind is AliasEvent:
             aliases += 1
             line, col = _mark_pos(event.start_mark)
             if aliases > limits.max_aliases:
-                raise _Abort(
-                    line, col, f"too many aliases (more than {limits.max_aliases})"
-                )
+                raise _Abort(line, col, f"too many aliases (more than {limits.max_aliases})")
             target = anchors.get(event.anchor)
             if target is None or id(target) in open_ids:
                 why = "undefined alias" if target is None else "recursive alias"
@@ -319,16 +311,12 @@ def _compose(loader: Any, limits: Limits) -> _Document:
         elif kind is SequenceStartEvent or kind is MappingStartEvent:
             if len(stack) >= limits.max_depth:
                 line, col = _mark_pos(event.start_mark)
-                raise _Abort(
-                    line, col, f"nesting deeper than {limits.max_depth} levels"
-                )
+                raise _Abort(line, col, f"nesting deeper than {limits.max_depth} levels")
             node_class = SequenceNode if kind is SequenceStartEvent else MappingNode
             tag = event.tag
             if tag is None or tag == "!":
                 tag = resolve(node_class, None, event.implicit)
-            node = node_class(
-                tag, [], event.start_mark, None, flow_style=event.flow_style
-            )
+            node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
             nodes += 1
             register(event.anchor, node)
         elif kind is SequenceEndEvent or kind is MappingEndEvent:
@@ -342,9 +330,7 @@ def _compose(loader: Any, limits: Limits) -> _Document:
             raise RuntimeError(f"unexpected YAML event {kind.__name__}")
         if nodes > limits.max_nodes:
             line, col = _mark_pos(event.start_mark)
-            raise _Abort(
-                line, col, f"document too large (more than {limits.max_nodes} nodes)"
-            )
+            raise _Abort(line, col, f"document too large (more than {limits.max_nodes} nodes)")
         attach(node, alias_mark)
         if kind is SequenceStartEvent or kind is MappingStartEvent:
             stack.append(_Frame(node))
@@ -391,17 +377,11 @@ class _Walker:
 
     def _too_large(self, mark: Any) -> _Abort:
         line, col = _mark_pos(mark)
-        return _Abort(
-            line, col, "document too large after alias expansion (billion laughs?)"
-        )
+        return _Abort(line, col, "document too large after alias expansion (billion laughs?)")
 
     def _supported(self, node: Node, mark: Any) -> bool:
         if isinstance(node, ScalarNode):
-            ok = (
-                node.tag in _SCALAR_TAGS
-                or node.tag in _AS_TEXT_TAGS
-                or node.tag == _TIMESTAMP_TAG
-            )
+            ok = node.tag in _SCALAR_TAGS or node.tag in _AS_TEXT_TAGS or node.tag == _TIMESTAMP_TAG
         elif isinstance(node, SequenceNode):
             ok = node.tag == _SEQ_TAG
         else:
@@ -414,10 +394,13 @@ class _Walker:
     def _scalar(self, node: ScalarNode, mark: Any) -> tuple[bool, Any]:
         if not self._supported(node, mark):
             return False, None
-        if node.tag in _AS_TEXT_TAGS:
-            return True, node.value
+        tag = node.tag
+        if tag == _STR_TAG or tag in _AS_TEXT_TAGS:
+            return True, node.value  # what SafeConstructor would return, minus the overhead
         try:
-            value = self.loader.construct_object(node)
+            # The SafeConstructor's own function for the tag (construct_object
+            # minus its per-node bookkeeping, which costs ~1 s per 300k scalars).
+            value = self.loader.yaml_constructors[tag](self.loader, node)
         except Exception as exc:  # noqa: BLE001 - bad !!int/!!bool text, int digit limit...
             detail = str(exc).splitlines()[0] if str(exc) else "invalid value"
             self._report(
@@ -430,9 +413,7 @@ class _Walker:
         return True, value
 
     # -- mappings (merge keys, duplicates)
-    def _entries(
-        self, node: MappingNode, merge_depth: int
-    ) -> list[tuple[Any, Any, Node, Any]]:
+    def _entries(self, node: MappingNode, merge_depth: int) -> list[tuple[Any, Any, Node, Any]]:
         """Effective (key, key_mark, value_node, value_mark) entries of a mapping:
         explicit keys first (first definition wins), then ``<<`` merges in order.
         Memoised per node, so merge chains cost linear time."""
@@ -453,7 +434,7 @@ class _Walker:
         try:
             entries: list[tuple[Any, Any, Node, Any]] = []
             first_line: dict[Any, int] = {}
-            merges: list[tuple[Node, Any]] = []
+            merges: list[tuple[Node, Any, Any]] = []  # (value node, value mark, key mark)
             marks = self.alias_marks
             for index, (key_node, value_node) in enumerate(node.value):
                 self._work += 1
@@ -462,19 +443,14 @@ class _Walker:
                 kmark = marks.get((id(node), index, 0), key_node.start_mark)
                 vmark = marks.get((id(node), index, 1), value_node.start_mark)
                 if not isinstance(key_node, ScalarNode):
-                    self._report(
-                        kmark, f"mapping keys must be scalars, not a {_kind(key_node)}"
-                    )
+                    self._report(kmark, f"mapping keys must be scalars, not a {_kind(key_node)}")
                     continue
                 if key_node.tag == _MERGE_TAG:
-                    if "<<" in first_line:
-                        self._report(
-                            kmark,
-                            f"duplicate key '<<' (first defined at line {first_line['<<']})",
-                        )
+                    if merges:
+                        first = merges[0][2].line + 1
+                        self._report(kmark, f"duplicate key '<<' (first defined at line {first})")
                         continue
-                    first_line["<<"] = kmark.line + 1
-                    merges.append((value_node, vmark))
+                    merges.append((value_node, vmark, kmark))
                     continue
                 ok, key = self._scalar(key_node, kmark)
                 if not ok:
@@ -502,12 +478,10 @@ class _Walker:
         self._flat[id(node)] = entries
         return entries
 
-    def _merge_sources(
-        self, merges: list[tuple[Node, Any]]
-    ) -> list[tuple[MappingNode, Any]]:
+    def _merge_sources(self, merges: list[tuple[Node, Any, Any]]) -> list[tuple[MappingNode, Any]]:
         sources: list[tuple[MappingNode, Any]] = []
         expected = "merge key '<<' expects a mapping or a list of mappings"
-        for value_node, vmark in merges:
+        for value_node, vmark, _kmark in merges:
             if id(value_node) in self.placeholders:
                 continue  # bad alias, already reported
             if isinstance(value_node, MappingNode):
@@ -515,14 +489,14 @@ class _Walker:
                     sources.append((value_node, vmark))
             elif isinstance(value_node, SequenceNode) and value_node.tag == _SEQ_TAG:
                 for index, item in enumerate(value_node.value):
-                    imark = self.alias_marks.get(
-                        (id(value_node), index, 1), item.start_mark
-                    )
+                    imark = self.alias_marks.get((id(value_node), index, 1), item.start_mark)
                     if isinstance(item, MappingNode):
                         if self._supported(item, imark):
                             sources.append((item, imark))
                     else:
-                        self._report(imark, expected)
+                        # via ``<<: *list`` point at the alias, not into the list
+                        aliased = vmark is not value_node.start_mark
+                        self._report(vmark if aliased else imark, expected)
             else:
                 self._report(vmark, expected)
         return sources
@@ -531,13 +505,8 @@ class _Walker:
     def _children(self, node: Node) -> list[tuple[Any, Node, Any]]:
         if isinstance(node, SequenceNode):
             marks = self.alias_marks
-            return [
-                (index, child, marks.get((id(node), index, 1), child.start_mark))
-                for index, child in enumerate(node.value)
-            ]
-        return [
-            (key, vnode, vmark) for key, _kmark, vnode, vmark in self._entries(node, 0)
-        ]
+            return [(index, child, marks.get((id(node), index, 1), child.start_mark)) for index, child in enumerate(node.value)]
+        return [(key, vnode, vmark) for key, _kmark, vnode, vmark in self._entries(node, 0)]
 
     def _size(self, node: Node, mark: Any, depth: int) -> int:
         """Nodes the walk will visit below ``node`` (alias expansions included).
@@ -588,10 +557,7 @@ class _Walker:
         self._active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
-                return [
-                    self._walk(child, (*loc, index), cmark, depth + 1)
-                    for index, child, cmark in self._children(node)
-                ]
+                return [self._walk(child, (*loc, index), cmark, depth + 1) for index, child, cmark in self._children(node)]
             result: dict[Any, Any] = {}
             for key, kmark, vnode, vmark in self._entries(node, 0):
                 child_loc = (*loc, key)
@@ -614,11 +580,7 @@ def _syntax_problem(exc: Exception, lines: _Lines) -> tuple[int, int, str, list[
         context = exc.context if exc.problem else None
         if lines.char_at(pmark.line, pmark.column) == "\t" and "tab" not in problem:
             problem += " (tabs are not allowed for indentation)"
-        if (
-            context
-            and cmark is not None
-            and (cmark.line, cmark.column) != (pmark.line, pmark.column)
-        ):
+        if context and cmark is not None and (cmark.line, cmark.column) != (pmark.line, pmark.column):
             cl, cc = _mark_pos(cmark)
             pl, pc = _mark_pos(pmark)
             if context.startswith(_CONTEXT_FIRST) and cmark.line < pmark.line:
@@ -636,22 +598,14 @@ def _syntax_problem(exc: Exception, lines: _Lines) -> tuple[int, int, str, list[
             )
         pl, pc = _mark_pos(pmark)
         if context:
-            problem = (
-                f"{problem} ({context})"
-                if "while scanning for the next token" not in context
-                else problem
-            )
+            problem = f"{problem} ({context})" if "while scanning for the next token" not in context else problem
         return pl, pc, problem, [pmark.line]
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml reports a byte offset into the UTF-8 text, PyYAML a character index.
         current = _Lines(lines.text())  # blanked lines are shorter than the originals
         index = exc.position
         if _LOADER is not yaml.SafeLoader:
-            index = len(
-                current.text()
-                .encode("utf-8", "surrogatepass")[: exc.position]
-                .decode("utf-8", "replace")
-            )
+            index = len(current.text().encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace"))
         line, col = current.pos_of_index(index)
         return line, col, f"invalid character ({exc.reason})", [line - 1]
     message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
@@ -670,17 +624,12 @@ def _replace_bad_chars(text: str, problems: list[tuple[int, int, str]]) -> str:
         count += 1
         if count <= _MAX_CHAR_PROBLEMS:
             line, col = lines.pos_of_index(m.start())
-            problems.append(
-                (line, col, f"character U+{ord(m.group()):04X} is not allowed in YAML")
-            )
+            problems.append((line, col, f"character U+{ord(m.group()):04X} is not allowed in YAML"))
+        elif count == _MAX_CHAR_PROBLEMS + 1:
+            line, col = lines.pos_of_index(m.start())
     if count > _MAX_CHAR_PROBLEMS:
-        problems.append(
-            (
-                1,
-                1,
-                f"{count - _MAX_CHAR_PROBLEMS} more disallowed characters not listed",
-            )
-        )
+        more = count - _MAX_CHAR_PROBLEMS
+        problems.append((line, col, f"character U+... is not allowed in YAML ({more} more not listed individually)"))
     return _NON_PRINTABLE.sub("\ufffd", text)
 
 
@@ -693,9 +642,38 @@ def _parse(text: str, limits: Limits) -> tuple[Any, _Document]:
         raise
 
 
-def _load(
-    text: str, limits: Limits
-) -> tuple[Any, dict, dict, list[tuple[int, int, str]]]:
+def _scan(text: str, limits: Limits) -> None:
+    """Cheap syntax-only pass (no nodes built) used by the recovery rounds, so a
+    file with many errors is not fully composed once per error. Raises the
+    parser's error; stops quietly when nesting or size would hit a limit (the
+    following compose reports those)."""
+    loader = _LOADER(text)
+    try:
+        get_event = loader.get_event
+        get_event()  # StreamStartEvent
+        if loader.check_event(StreamEndEvent):
+            return
+        depth = 0
+        budget = 2 * limits.max_nodes + 8
+        opening = (SequenceStartEvent, MappingStartEvent)
+        closing = (SequenceEndEvent, MappingEndEvent)
+        while budget > 0:
+            budget -= 1
+            kind = type(get_event())
+            if kind in opening:
+                depth += 1
+                if depth > limits.max_depth:
+                    return
+            elif kind in closing:
+                depth -= 1
+            elif kind is DocumentEndEvent:
+                loader.check_event(StreamEndEvent)  # same look-ahead as _compose
+                return
+    finally:
+        loader.dispose()
+
+
+def _load(text: str, limits: Limits) -> tuple[Any, dict, dict, list[tuple[int, int, str]]]:
     problems: list[tuple[int, int, str]] = []
     # libyaml does not count a BOM in columns; neither do we.
     text = text.removeprefix("\ufeff")
@@ -704,8 +682,10 @@ def _load(
     seen: set[tuple[int, int, str]] = set()
     tried: set[int] = set()
     current = text
-    for _round in range(_MAX_ROUNDS):
+    for round_number in range(_MAX_ROUNDS):
         try:
+            if round_number:
+                _scan(current, limits)
             loader, doc = _parse(current, limits)
         except _Abort as abort:
             problems.append((abort.line, abort.col, abort.message))
@@ -715,19 +695,11 @@ def _load(
             if (line, col, message) not in seen:
                 seen.add((line, col, message))
                 problems.append((line, col, message))
-            target = next(
-                (c for c in candidates if c not in tried and lines.blankable(c)), None
-            )
-            if (
-                target is None
-            ):  # nothing left on the reported lines: try the nearest line above
+            target = next((c for c in candidates if c not in tried and lines.blankable(c)), None)
+            if target is None:  # nothing left on the reported lines: try the nearest line above
                 start = min(max(candidates[0], 0), len(lines.content) - 1)
                 target = next(
-                    (
-                        c
-                        for c in range(start, -1, -1)
-                        if c not in tried and lines.blankable(c)
-                    ),
+                    (c for c in range(start, -1, -1) if c not in tried and lines.blankable(c)),
                     None,
                 )
             if target is None:
@@ -776,28 +748,28 @@ def _finish(
             seen.add(item)
             unique.append(item)
     unique.sort(key=lambda p: (p[0], p[1]))
-    problems = [
-        Problem(path, max(1, line), max(1, col), message)
-        for line, col, message in unique
-    ]
+    problems = [Problem(path, max(1, line), max(1, col), message) for line, col, message in unique]
     return LoadedYaml(path, data, positions, key_positions, problems, digest)
 
 
-def _text_limited(
-    text: str, path: str, limits: Limits, digest: str, extra: list[tuple[int, int, str]]
-) -> LoadedYaml:
+def _text_limited(text: str, path: str, limits: Limits, digest: str, extra: list[tuple[int, int, str]]) -> LoadedYaml:
+    # The cyclic GC would rescan the growing node graph again and again (it
+    # doubles load time on big files); nothing built here needs it meanwhile.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         data, positions, key_positions, raw = _load(text, limits)
     except Exception as exc:  # noqa: BLE001 - bad input must never escape as an exception
         detail = str(exc).splitlines()[0][:120] if str(exc) else "unexpected error"
         data, positions, key_positions = None, {}, {}
         raw = [(1, 1, f"could not read YAML: {detail}")]
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return _finish(path, data, positions, key_positions, extra + raw, digest)
 
 
-def load_yaml_text(
-    text: str, path: str = "<string>", *, limits: Limits = DEFAULT_LIMITS
-) -> LoadedYaml:
+def load_yaml_text(text: str, path: str = "<string>", *, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     """Parse YAML text; ``sha256`` is the digest of its UTF-8 encoding."""
     if len(text) > limits.max_bytes:  # every character is at least one byte
         return _finish(
@@ -854,9 +826,7 @@ def _decode(raw: bytes) -> tuple[str, list[tuple[int, int, str]]]:
     return text, problems
 
 
-def load_yaml(
-    path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS
-) -> LoadedYaml:
+def load_yaml(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
     """Read and parse a YAML file; unreadable files become a Problem at 1:1.
 
     The size limit is checked before decoding or parsing; ``sha256`` is the
@@ -874,9 +844,7 @@ def load_yaml(
         if not stat.S_ISREG(info.st_mode):
             return fail("not a regular file")
         if info.st_size > limits.max_bytes:
-            return fail(
-                f"file is too large ({info.st_size} bytes, limit {limits.max_bytes})"
-            )
+            return fail(f"file is too large ({info.st_size} bytes, limit {limits.max_bytes})")
         with open(path, "rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
     except FileNotFoundError:
@@ -885,6 +853,8 @@ def load_yaml(
         return fail("permission denied")
     except OSError as exc:
         return fail(f"cannot read file: {exc.strerror or exc}")
+    except ValueError:  # e.g. an embedded NUL in the path
+        return fail("invalid file name")
     if len(raw) > limits.max_bytes:
         return fail(f"file is too large (more than {limits.max_bytes} bytes)")
     digest = hashlib.sha256(raw).hexdigest()

@@ -1,0 +1,24 @@
+"""Shared fixtures. Drawing tests need no display: SDL's dummy drivers are set before pygame."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pytest  # noqa: E402
+
+from game.scenario.loader import SCENARIO_DIR, load_scenario  # noqa: E402
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+@pytest.fixture(scope="session")
+def skirmish():
+    return load_scenario("test_skirmish")
+
+
+@pytest.fixture(scope="session")
+def ruleset_path():
+    return SCENARIO_DIR / "ruleset.yaml"

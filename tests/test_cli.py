@@ -1,0 +1,130 @@
+"""The command line as DESIGN §5 promises it: ids, exit codes, JSON keys, records."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from game.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_main(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_no_arguments_print_help_and_scenarios():
+    out = subprocess.run([sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "usage:" in out and "simulate" in out
+    assert "test_skirmish" in out
+
+
+def test_scenarios_lists_ids_titles_dates_turns(capsys):
+    code, out, _ = run_main(capsys, "scenarios")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("test_skirmish"))
+    assert "03 Jul 1939 04:00" in row and " 8 " in row and "Skirmish" in row
+    assert "bench" not in out  # unlisted scenarios stay out of the menu
+
+
+def test_simulate_json_is_deterministic_and_seed_dependent(capsys):
+    _, a, _ = run_main(capsys, "simulate", "test_skirmish", "--seed", "7", "--json")
+    _, b, _ = run_main(capsys, "simulate", "test_skirmish", "--seed", "7", "--json")
+    _, c, _ = run_main(capsys, "simulate", "test_skirmish", "--seed", "8", "--json")
+    ja, jb, jc = json.loads(a), json.loads(b), json.loads(c)
+    assert ja["games"][0]["final_hash"] == jb["games"][0]["final_hash"]
+    assert ja["games"][0]["final_hash"] != jc["games"][0]["final_hash"]
+    assert {"scenario", "variant", "games", "summary"} <= set(ja)
+    g = ja["games"][0]
+    assert {"seed", "winner", "result", "turns", "final_hash", "losses", "events"} <= set(g)
+    assert set(g["losses"]) == {"soviet", "japanese"}
+    assert set(g["losses"]["soviet"]) == {"men", "tanks", "armored_cars", "guns", "aircraft", "trucks"}
+    assert g["turns"] == 8 and g["seed"] == 7
+
+
+def test_simulate_by_path_and_many_games(capsys):
+    code, out, _ = run_main(
+        capsys,
+        "simulate",
+        str(ROOT / "scenarios" / "test_skirmish.yaml"),
+        "--games",
+        "3",
+        "--json",
+        "--soviet",
+        "passive",
+        "--japanese",
+        "random",
+    )
+    data = json.loads(out)
+    assert code == 0 and [g["seed"] for g in data["games"]] == [0, 1, 2]
+    assert data["summary"]["games"] == 3
+    assert data["agents"] == {"soviet": "passive", "japanese": "random"}
+
+
+def test_simulate_errors_are_messages_not_tracebacks(capsys):
+    code, _, err = run_main(capsys, "simulate", "no_such_scenario")
+    assert code == 1 and "no such scenario" in err
+    code, _, err = run_main(capsys, "simulate", "test_skirmish", "--soviet", "ai")
+    assert code == 1 and "not built yet" in err and "Traceback" not in err
+
+
+def test_record_then_verify_then_tamper_and_truncate(capsys, tmp_path):
+    rec = tmp_path / "game.json"
+    code, _, _ = run_main(capsys, "simulate", "test_skirmish", "--seed", "3", "--record", str(rec))
+    assert code == 0 and rec.exists()
+    data = json.loads(rec.read_text())
+    assert data["scenario"] == "test_skirmish" and len(data["scenario_sha256"]) == 64
+    assert data["seed"] == 3 and len(data["turn_hashes"]) == 8 and data["actions"]
+    code, out, _ = run_main(capsys, "replay", str(rec), "--verify")
+    assert code == 0 and "OK" in out
+
+    # flip one move to another legal-looking hex: the game diverges at that move's turn
+    idx = next(i for i, a in enumerate(data["actions"]) if a["kind"] == "move")
+    bad = json.loads(json.dumps(data))
+    q, r = bad["actions"][idx]["to"]
+    bad["actions"][idx]["to"] = [q, r + 1]
+    turn = next(t["turn"] for t in data["turn_hashes"] if t["action"] > idx) + 1
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(bad))
+    code, _, err = run_main(capsys, "replay", str(tampered), "--verify")
+    assert code == 1 and f"turn {turn}" in err and "Traceback" not in err
+
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(rec.read_text()[: len(rec.read_text()) // 2])
+    code, _, err = run_main(capsys, "replay", str(truncated), "--verify")
+    assert code == 1 and ("damaged" in err or "cut short" in err)
+
+    shorter = json.loads(json.dumps(data))
+    shorter["actions"] = shorter["actions"][: len(shorter["actions"]) // 2]
+    (tmp_path / "short.json").write_text(json.dumps(shorter))
+    code, _, err = run_main(capsys, "replay", str(tmp_path / "short.json"), "--verify")
+    assert code == 1 and "cut short" in err
+
+    code, _, err = run_main(capsys, "replay", str(tmp_path / "missing.json"), "--verify")
+    assert code == 1 and "no such file" in err
+
+
+def test_oob_totals_and_sources(capsys):
+    code, out, _ = run_main(capsys, "oob", "test_skirmish", "--json")
+    data = json.loads(out)
+    assert code == 0
+    jp = data["sides"]["japanese"]
+    assert jp["totals"]["men"] == 800 + 780 + 300 + 200 + 800
+    assert jp["totals"]["tanks"] == 20
+    assert all(u["sources"] for u in jp["units"])
+    code, out, _ = run_main(capsys, "oob", "test_skirmish")
+    assert "2,880 men" in out
+
+
+def test_bench_reports_figures(capsys):
+    code, out, _ = run_main(capsys, "bench", "--json")
+    figures = json.loads(out)
+    assert code == 0
+    assert figures["movement_range_ms"] > 0 and figures["simulate_game_s"] > 0
+    assert figures["movement_map_hexes"] >= 3000
+    assert figures["movement_range_hexes"] > 300  # a 12-MP tank on open steppe really searched
