@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -284,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as e:  # a bug of ours: say so in one line, keep the traceback for developers
+        if os.environ.get("KG_DEBUG"):
+            raise
+        print(f"internal error: {type(e).__name__}: {e} (set KG_DEBUG=1 to see the details; please report it)", file=sys.stderr)
+        return 1
 
 
 def entry() -> None:

@@ -88,6 +88,8 @@ def new_game(scenario: Scenario, seed: int = 0, variant: str = "default") -> Sta
     events: list[Event] = []
     _arrivals(state, events)  # reinforcements due on turn 0 with an entry point
     _begin_step(state, events)
+    if not current_actors(state):  # e.g. a night start: no air phase to play
+        _advance(state, events)
     return state
 
 

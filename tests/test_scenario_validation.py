@@ -128,3 +128,14 @@ def test_validate_cli_exit_codes(capsys, tmp_path):
     assert main(["validate", str(junk)]) == 1
     out = capsys.readouterr().out
     assert re.search(r"junk\.yaml:\d+:\d+: ", out)
+
+
+def test_reinforcements_by_date_time(tmp_path, skirmish):
+    # the shipped skirmish dates the second tank battalion 12:30 on 3 July: turn index 2 (12:00-16:00)
+    assert skirmish.setup("su_tank_2").arrives == 2
+    late = SKIRMISH.replace('time: "1939-07-03T12:30"', 'time: "1939-07-09T12:30"')
+    both = SKIRMISH.replace('arrives: {time: "1939-07-03T12:30",', 'arrives: {turn: 1, time: "1939-07-03T12:30",')
+    bad = SKIRMISH.replace('time: "1939-07-03T12:30"', 'time: "noon"')
+    assert any("after the scenario ends (1939-07-04 12:00)" in str(x) for x in validate_path(write(tmp_path, late, "late.yaml")))
+    assert any("either 'turn'" in str(x) for x in validate_path(write(tmp_path, both, "both.yaml")))
+    assert any("'noon' is not a date-time" in str(x) for x in validate_path(write(tmp_path, bad, "bad.yaml")))

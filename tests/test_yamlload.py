@@ -243,6 +243,12 @@ def test_merge_problems() -> None:
     ]
 
 
+def test_quoted_merge_key_is_an_ordinary_key() -> None:
+    r = load("b: &b {x: 1}\nm:\n  '<<': literal\n  <<: *b\n")
+    assert r.problems == []
+    assert r.data["m"] == {"<<": "literal", "x": 1}
+
+
 def test_alias_positions() -> None:
     r = load("defaults: &d\n  men: 10\n  guns: [1, 2]\nunit: *d\n")
     assert r.problems == []
@@ -530,6 +536,13 @@ def test_lone_surrogate_in_text(any_loader: str) -> None:
     assert r.data["b"] == 2
 
 
+def test_many_control_characters_are_summarised() -> None:
+    r = load_yaml_text("a: '" + "\x07" * 30 + "'\nb: 1\n")
+    assert len(r.problems) == 21
+    assert r.problems[-1].message.endswith("(10 more not listed individually)")
+    assert r.data["b"] == 1
+
+
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     r = load_yaml(tmp_path / "nope.yaml")
     assert r.data is None and [str(p) for p in r.problems] == [f"{tmp_path / 'nope.yaml'}:1:1: file not found"]
@@ -547,12 +560,32 @@ def test_unreadable_file(tmp_path: Path) -> None:
     assert r.data is None and r.problems[0].message == "permission denied"
 
 
+def test_permission_error_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "secret.yaml"
+    f.write_text("a: 1\n")
+
+    def denied(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(yamlload, "open", denied, raising=False)  # shadows the builtin in the module
+    r = load_yaml(f)
+    assert r.data is None and [str(p) for p in r.problems] == [f"{f}:1:1: permission denied"]
+
+
 def test_load_yaml_reads_file_and_accepts_str_path(tmp_path: Path) -> None:
     f = tmp_path / "s.yaml"
     f.write_text(SCENARIO, encoding="utf-8")
     r = load_yaml(str(f))
     assert r.path == str(f) and r.problems == []
     assert r.positions[("sides", "japan", "units", 1, "men")] == (7, 23)
+
+
+def test_bad_path_values(tmp_path: Path) -> None:
+    r = load_yaml(str(tmp_path) + "/x\0y.yaml")
+    assert r.data is None and r.problems[0].message == "invalid file name"
+    f = tmp_path / "b.yaml"
+    f.write_text("a: 1\n")
+    assert load_yaml(os.fsencode(f)).data == {"a": 1}
 
 
 def test_unexpected_internal_error_becomes_problem(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -645,6 +678,44 @@ def test_fuzz_yamlish_text_python_loader(text: str) -> None:
         check_invariants(load_yaml_text(text, limits=Limits(max_nodes=2_000, max_depth=16)))
     finally:
         yamlload._LOADER = saved
+
+
+VALID_FRAGMENTS = [
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "&a ",
+    "*a",
+    "<<: ",
+    "\n",
+    "\n  ",
+    " ",
+    "a",
+    "b",
+    "12",
+    "1.5",
+    "yes",
+    "~",
+    "'x'",
+    "? ",
+    "!!str 1",
+]
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(VALID_FRAGMENTS), max_size=30).map("".join))
+def test_fuzz_agrees_with_yaml_safe_load(text: str) -> None:
+    try:
+        expected = yaml.load(text, Loader=yamlload._LOADER)
+    except yaml.YAMLError:
+        return
+    r = load_yaml_text(text)
+    if not r.problems:  # duplicate keys are accepted by PyYAML but reported here
+        assert r.data == expected
 
 
 @FUZZ

@@ -75,6 +75,8 @@ def pydantic_problems(err: ValidationError, doc: LoadedYaml, prefix: Loc = ()) -
         kind = e["type"]
         where = loc_text(loc)
         if kind == "missing":
+            if doc.problems:  # a blanked-out syntax error line: its key is "missing" only as a consequence
+                continue
             msg = f"{loc_text(loc[:-1]) or 'top level'}: missing required key '{loc[-1]}'"
             out.append(doc.problem(loc[:-1], msg))
         elif kind == "extra_forbidden":
@@ -237,8 +239,8 @@ def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Proble
     if "victory" in data:
         victory = _validate(VictorySpec, data["victory"], doc, ("victory",), ctx, problems)
 
-    turns = top.calendar.turns if top is not None else None
-    setups = _check_units(units, doc, gmap, map_spec, rules, turns, problems)
+    calendar = _calendar(top.calendar) if top is not None else None
+    setups = _check_units(units, doc, gmap, map_spec, rules, calendar, problems)
     objectives, levels = _check_victory(victory, doc, gmap, map_spec, problems) if victory else ([], [])
 
     problems = _dedupe_sorted(problems)
@@ -328,9 +330,10 @@ def _check_units(
     gmap: GameMap | None,
     map_spec: MapSpec | None,
     rules: RulesetSpec | None,
-    turns: int | None,
+    calendar: tuple[list[datetime], list[float], list[bool]] | None,
     problems: list[Problem],
 ) -> list[UnitSetup]:
+    turns = len(calendar[0]) if calendar is not None else None
     setups: list[UnitSetup] = []
     first_seen: dict[str, int] = {}
     stack: dict[Hex, list[str]] = {}
@@ -355,7 +358,7 @@ def _check_units(
         entry = None
         arrive_turn = 0
         if u.arrives is not None:
-            arrive_turn = u.arrives.turn
+            arrive_turn = _arrival_turn(u, calendar, doc, loc + ("arrives",), problems)
             if u.at is not None or u.hex is not None:
                 problems.append(doc.problem(loc, f"{loc_text(loc)}: a reinforcement is placed by arrives.at, not by at/hex"))
             if u.arrives.at is None and u.arrives.hex is None:
@@ -365,7 +368,7 @@ def _check_units(
             entry = _place_hex(
                 u.arrives.at, u.arrives.hex, gmap, map_spec, doc, loc + ("arrives",), f"entry point of '{u.id}'", problems
             )
-            if turns is not None and arrive_turn >= turns:
+            if turns is not None and arrive_turn is not None and arrive_turn >= turns:
                 problems.append(
                     doc.problem(
                         loc + ("arrives", "turn"),
@@ -424,6 +427,33 @@ def _check_units(
                 problems.append(doc.problem(("units", i), f"units[{i}]: '{u.id}' starts in a hex held by the enemy"))
                 break
     return setups
+
+
+def _arrival_turn(
+    u: UnitSpec, calendar: tuple[list[datetime], list[float], list[bool]] | None, doc: LoadedYaml, loc: Loc, problems: list[Problem]
+) -> int | None:
+    """The turn index a reinforcement arrives on, from ``turn`` or from a date-time."""
+    arr = u.arrives
+    assert arr is not None
+    if (arr.turn is None) == (arr.time is None):
+        problems.append(doc.problem(loc, f"{loc_text(loc)}: give either 'turn' (counting from 0) or 'time' (a date-time)"))
+        return None
+    if arr.turn is not None:
+        return arr.turn
+    try:
+        when = datetime.fromisoformat(arr.time)  # type: ignore[arg-type]
+    except ValueError:
+        problems.append(doc.problem(loc + ("time",), f"{loc_text(loc)}.time: '{arr.time}' is not a date-time like 1939-07-03T08:00"))
+        return None
+    if calendar is None:
+        return None
+    starts, hours, _ = calendar
+    for i, (t, h) in enumerate(zip(starts, hours)):
+        if when < t + timedelta(hours=h):
+            return i
+    end = starts[-1] + timedelta(hours=hours[-1])
+    problems.append(doc.problem(loc + ("time",), f"{loc_text(loc)}.time: {arr.time} is after the scenario ends ({end:%Y-%m-%d %H:%M})"))
+    return None
 
 
 def _check_victory(

@@ -283,7 +283,10 @@ def _strength_before(v: Any) -> Any:
 
 
 class Arrival(Strict):
-    turn: int = Field(ge=0)
+    """When and where a reinforcement enters: a turn index, or a date-time (the turn holding it)."""
+
+    turn: int | None = Field(default=None, ge=0)
+    time: str | None = None
     at: Point | None = None
     hex: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
 
