@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 PHASE_KINDS = ("air", "supply", "movement", "combat", "end_of_turn")
@@ -42,6 +42,25 @@ def check_id(value: str, info: ValidationInfo, key: str, what: str) -> str:
             {"what": what, "value": value, "hint": did_you_mean(value, known)},
         )
     return value
+
+
+def ref(key: str, what: str) -> Any:
+    """A string that must name one of ``context[key]`` (unit types, terrain, sides, places...)."""
+
+    def check(v: str, info: ValidationInfo) -> str:
+        return check_id(v, info, key, what)
+
+    return Annotated[str, AfterValidator(check)]
+
+
+TerrainRef = ref("terrain", "terrain")
+RiverRef = ref("rivers", "river kind")
+CrossingRef = ref("crossings", "crossing kind")
+RoadRef = ref("roads", "road kind")
+ClassRef = ref("movement_classes", "movement class")
+SideRef = ref("sides", "side")
+UnitTypeRef = ref("unit_types", "unit type")
+PlaceRef = ref("places", "place")
 
 
 class Strict(BaseModel):
@@ -116,17 +135,12 @@ class RoadKindSpec(_Costed):
 
 class UnitTypeSpec(Strict):
     name: str
-    movement_class: str = Field(alias="class")
+    movement_class: ClassRef = Field(alias="class")
     mp: float = Field(gt=0, le=100)
     symbol: str = "infantry"
     spot_range: int | None = Field(default=None, ge=0, le=10)
     zoc: bool = True
     source: str | None = None
-
-    @field_validator("movement_class")
-    @classmethod
-    def _cls(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "movement_classes", "movement class")
 
 
 class PhaseStep(Strict):
@@ -184,51 +198,31 @@ class Extent(Strict):
 
 class AreaSpec(Strict):
     name: str
-    terrain: str
+    terrain: TerrainRef
     polygon: Annotated[list[Point], Field(min_length=3, max_length=10_000)] | None = None
     circle: Point | None = None
     radius_km: float | None = Field(default=None, gt=0)
 
-    @field_validator("terrain")
-    @classmethod
-    def _terrain(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "terrain", "terrain")
-
 
 class RiverSpec(Strict):
     name: str
-    kind: str
+    kind: RiverRef
     course: Annotated[list[Point], Field(min_length=2, max_length=10_000)]
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "rivers", "river kind")
 
 
 class CrossingSpec(Strict):
     name: str
-    kind: str
+    kind: CrossingRef
     at: Point
     river: str | None = None
     destructible: bool = False
     source: str | None = None
 
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "crossings", "crossing kind")
-
 
 class RoadSpec(Strict):
     name: str
-    kind: str
+    kind: RoadRef
     course: Annotated[list[Point], Field(min_length=2, max_length=10_000)]
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "roads", "road kind")
 
 
 class PlaceSpec(Strict):
@@ -241,17 +235,12 @@ class PlaceSpec(Strict):
 
 class MapSpec(Strict):
     extent_km: Extent
-    base_terrain: str
+    base_terrain: TerrainRef
     areas: list[AreaSpec] = []
     rivers: list[RiverSpec] = []
     crossings: list[CrossingSpec] = []
     roads: list[RoadSpec] = []
     places: list[PlaceSpec] = []
-
-    @field_validator("base_terrain")
-    @classmethod
-    def _terrain(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "terrain", "terrain")
 
 
 # --- scenario -------------------------------------------------------------------------------
@@ -294,8 +283,8 @@ class Arrival(Strict):
 class UnitSpec(Strict):
     id: Ident
     name: str
-    side: str
-    type: str
+    side: SideRef
+    type: UnitTypeRef
     at: Point | None = None
     hex: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
     source: str | None = None
@@ -313,16 +302,6 @@ class UnitSpec(Strict):
     @classmethod
     def _strength(cls, v: Any) -> Any:
         return _strength_before(v)
-
-    @field_validator("side")
-    @classmethod
-    def _side(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "sides", "side")
-
-    @field_validator("type")
-    @classmethod
-    def _type(cls, v: str, info: ValidationInfo) -> str:
-        return check_id(v, info, "unit_types", "unit type")
 
 
 class SideSpec(Strict):
@@ -368,32 +347,17 @@ class CalendarSpec(Strict):
 
 
 class ObjectiveSpec(Strict):
-    place: str | None = None
+    place: PlaceRef | None = None
     at: Point | None = None
     name: str | None = None
-    owner: str | None = None
+    owner: SideRef | None = None
     points: int | dict[str, int] = 1
-
-    @field_validator("place")
-    @classmethod
-    def _place(cls, v: str | None, info: ValidationInfo) -> str | None:
-        return None if v is None else check_id(v, info, "places", "place")
-
-    @field_validator("owner")
-    @classmethod
-    def _owner(cls, v: str | None, info: ValidationInfo) -> str | None:
-        return None if v is None else check_id(v, info, "sides", "side")
 
 
 class LevelSpec(Strict):
     at_least: float | None = None
-    winner: str | None = None
+    winner: SideRef | None = None
     result: Literal["decisive", "marginal", "draw"]
-
-    @field_validator("winner")
-    @classmethod
-    def _winner(cls, v: str | None, info: ValidationInfo) -> str | None:
-        return None if v is None else check_id(v, info, "sides", "side")
 
 
 class VictorySpec(Strict):
