@@ -59,7 +59,7 @@ def from_dict(d: Any) -> Action:
     kind = d.get("kind")
     if kind not in ACTION_TYPES:
         raise ActionFormatError(f"unknown action kind {kind!r}; known: {', '.join(ACTION_TYPES)}")
-    extra = set(d) - {"kind", "side", "unit", "to"}
+    extra = set(d) - ({"kind", "side"} | ({"unit", "to"} if kind == "move" else set()))
     if extra:
         raise ActionFormatError(f"unknown action field(s): {', '.join(sorted(extra))}")
     side = _str(d, "side")

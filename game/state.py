@@ -179,14 +179,19 @@ class State:
             if d.get("format") != STATE_FORMAT:
                 raise StateFormatError(f"state format {d.get('format')!r} is not {STATE_FORMAT}")
             if scenario is None:
-                from game.scenario.loader import load_scenario
+                from game.scenario.loader import ScenarioError, load_scenario
 
-                scenario = load_scenario(d["scenario"])
+                try:
+                    scenario = load_scenario(d["scenario"])
+                except ScenarioError as e:
+                    raise StateFormatError(f"cannot load scenario {d['scenario']!r}: {e.problems[0]}") from None
             if scenario.sha256 != d["scenario_sha256"]:
                 raise StateFormatError(
                     f"this state was made with another version of scenario '{d['scenario']}' (its content hash differs)"
                 )
-            return cls(
+            if not isinstance(d["units"], list) or not isinstance(d["done"], list):
+                raise StateFormatError("state is damaged or incomplete (units and done must be lists)")
+            state = cls(
                 scenario=scenario,
                 variant=str(d["variant"]),
                 seed=int(d["seed"]),
@@ -202,10 +207,39 @@ class State:
                 result=d["result"],
                 view_of=d.get("view_of"),
             )
+            _check_loaded(state)
+            return state
         except StateFormatError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
             raise StateFormatError(f"state is damaged or incomplete ({type(e).__name__}: {e})") from None
+
+
+def _check_loaded(state: State) -> None:
+    """Reject values the engine would trip over later (out of range, unknown ids)."""
+    scen = state.scenario
+    sides = set(scen.sides)
+    problems = []
+    if not 0 <= state.turn < scen.turns:
+        problems.append(f"turn {state.turn} is outside 0..{scen.turns - 1}")
+    if not 0 <= state.step < len(scen.rules.turn_sequence):
+        problems.append(f"step {state.step} is outside the turn sequence")
+    if any(s not in sides for s in state.done):
+        problems.append(f"unknown side in done: {state.done}")
+    if set(state.spotted) - sides or set(state.losses) != sides:
+        problems.append("unknown side in spotted or losses")
+    known = {u.id for u in scen.units}
+    for u in state.units.values():
+        if u.id not in known or u.side not in sides or u.type not in scen.rules.unit_types:
+            problems.append(f"unit {u.id!r} does not belong to scenario {scen.id!r}")
+        elif u.status not in STATUSES:
+            problems.append(f"unit {u.id!r} has unknown status {u.status!r}")
+        elif (u.status == ACTIVE) != (u.hex is not None) or (u.hex is not None and not scen.map.contains(u.hex)):
+            problems.append(f"unit {u.id!r} is placed off the map or nowhere")
+    if set(state.control) - {o.id for o in scen.objectives}:
+        problems.append("unknown objective in control")
+    if problems:
+        raise StateFormatError("state is damaged or incomplete (" + "; ".join(problems[:3]) + ")")
 
 
 def canonical_json(d: Any) -> str:

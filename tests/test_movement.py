@@ -283,11 +283,16 @@ def crossings_map(tmp_path_factory):
     )
 
 
+def east_bank(scen) -> list:
+    return [ax(c, r) for r in range(scen.map.height) for c in range(6, scen.map.width)]
+
+
 def test_river_edges_and_crossings_where_expected(crossings_map):
     gm = crossings_map.map
     for row in range(17):
         assert gm.river_between(ax(5, row), ax(6, row)) == "major"
         assert gm.river_between(ax(4, row), ax(5, row)) is None
+        assert gm.river_between(ax(6, row), ax(7, row)) is None
     assert gm.crossing_between(ax(5, 2), ax(6, 2)).kind == "ford"
     assert gm.crossing_between(ax(5, 8), ax(6, 8)).kind == "bridge"
     assert gm.crossing_between(ax(5, 14), ax(6, 14)).kind == "pontoon"
@@ -298,15 +303,15 @@ def test_river_edges_and_crossings_where_expected(crossings_map):
 def test_major_river_only_at_crossings_with_extra_cost(crossings_map, cls):
     scen = crossings_map
     steppe = rule_cost("terrain", "steppe", cls)
-    assert step(scen, cls, (5, 4), (6, 4)) is None  # no crossing: major river cost is null
-    assert step(scen, cls, (6, 4), (5, 4)) is None
-    assert step(scen, cls, (5, 5), (6, 5)) is None
+    assert rule_cost("rivers", "major", cls) is None
+    for row in (0, 4, 5, 9, 16):  # no crossing here: the major river's null cost forbids it
+        assert step(scen, cls, (5, row), (6, row)) is None
+        assert step(scen, cls, (6, row), (5, row)) is None
     assert step(scen, cls, (5, 8), (6, 8)) == pytest.approx(steppe + rule_cost("crossings", "bridge", cls))
     assert step(scen, cls, (6, 14), (5, 14)) == pytest.approx(steppe + rule_cost("crossings", "pontoon", cls))
     ford = rule_cost("crossings", "ford", cls)
     got = step(scen, cls, (5, 2), (6, 2))
-    if ford is None:  # armoured cars: the ford is no use and the river itself is impassable
-        assert rule_cost("rivers", "major", cls) is None
+    if ford is None:  # armoured cars: the ford is no use, and the river itself is impassable
         assert got is None
     else:
         assert got == pytest.approx(steppe + ford)
@@ -315,70 +320,72 @@ def test_major_river_only_at_crossings_with_extra_cost(crossings_map, cls):
 def test_crossing_costs_concrete(crossings_map):
     scen = crossings_map
     assert step(scen, "tank", (5, 2), (6, 2)) == pytest.approx(4.0)  # ford +3
+    assert step(scen, "tank", (6, 2), (5, 2)) == pytest.approx(4.0)  # either way
     assert step(scen, "artillery", (5, 2), (6, 2)) == pytest.approx(5.0)  # ford +4
     assert step(scen, "armored_car", (5, 2), (6, 2)) is None
     assert step(scen, "tank", (5, 8), (6, 8)) == pytest.approx(1.0)  # bridge +0
     assert step(scen, "foot", (5, 14), (6, 14)) == pytest.approx(2.0)  # pontoon +1
 
 
-def test_tank_fords_armoured_car_goes_round(crossings_map):
+def test_tank_fords_armoured_car_goes_round_by_the_bridge(crossings_map):
     state = start(crossings_map)
+    gm = crossings_map.map
     tank = movement.reachable(state, state.units["tank"])
     assert tank.cost_to(ax(6, 2)) == pytest.approx(4.0)
     assert tank.path(ax(6, 2)) == [ax(5, 2), ax(6, 2)]
     new, _ = engine.apply(state, Move("soviet", "tank", ax(6, 2)))
+    assert new.units["tank"].hex == ax(6, 2)
     assert new.units["tank"].mp == pytest.approx(8.0)
-    # the armoured car (at column 4, next to the tank) cannot use the ford: it goes by the bridge
+    # the armoured car, beside the tank, cannot use the ford: its way over is the bridge
     ac = movement.reachable(state, state.units["ac"], mp=1000.0)
     path = ac.path(ax(6, 2))
-    crossed = [(a, b) for a, b in zip(path, path[1:]) if crossings_map.map.river_between(a, b)]
+    crossed = [(a, b) for a, b in zip(path, path[1:]) if gm.river_between(a, b)]
     assert len(crossed) == 1
-    assert crossings_map.map.crossing_between(*crossed[0]).kind == "bridge"
-    assert ac.cost_to(ax(6, 2)) > 4.0
-    # with its 14 MP it cannot get there this turn, and the reason says so
-    with pytest.raises(IllegalAction, match="movement points"):
-        engine.apply(state, Move("soviet", "ac", ax(6, 2)))
+    assert gm.crossing_between(*crossed[0]).kind == "bridge"
+    assert ac.cost_to(ax(6, 2)) == pytest.approx(13.0)  # 6 hexes to the bridge, over it, 6 back up
+    guns = movement.reachable(state, state.units["guns"], mp=1000.0)
+    assert guns.cost_to(ax(6, 3)) == pytest.approx(8.0)  # (5,3), (5,2), the ford (1 + 4), (6,3): 1 + 1 + 5 + 1
 
 
 def test_destroyed_crossings_block(crossings_map):
-    state = start(crossings_map)
     scen = crossings_map
     assert step(scen, "tank", (5, 8), (6, 8), {"Bridge"}) is None
     assert step(scen, "tank", (5, 14), (6, 14), {"Pontoon"}) is None
-    assert step(scen, "tank", (5, 8), (6, 8), {"Pontoon"}) == pytest.approx(1.0)
+    assert step(scen, "tank", (5, 2), (6, 2), {"Ford"}) is None
+    assert step(scen, "tank", (5, 8), (6, 8), {"Pontoon"}) == pytest.approx(1.0)  # only the named one
+    state = start(crossings_map)
     state.destroyed = ["Bridge", "Pontoon"]
     ac = movement.reachable(state, state.units["ac"], mp=1000.0)
-    east = {h for h in scen.map.hexes if scen.map.km_to_hex(MAJOR_X + 1, 0) and h in scen.map.index and movement_side(h) == "east"}
-    assert east and not any(ac.cost_to(h) is not None for h in east)  # no way over at all
+    assert not any(ac.cost_to(h) is not None for h in east_bank(scen))  # no way over at all
     tank = movement.reachable(state, state.units["tank"], mp=1000.0)
-    assert all(tank.cost_to(h) is not None for h in east)  # the ford still serves tanks
-    # one destroyed crossing leaves the others
+    assert all(tank.cost_to(h) is not None for h in east_bank(scen))  # the ford still serves tanks
     state.destroyed = ["Ford"]
-    tank = movement.reachable(state, state.units["tank"])
-    assert tank.cost_to(ax(6, 2)) is not None
-    assert tank.path(ax(6, 2))[1:3] != [ax(6, 2)]
-    assert crossings_map.map.crossing_between(ax(5, 2), ax(6, 2)).name == "Ford"
-    assert step(scen, "tank", (5, 2), (6, 2), {"Ford"}) is None
-
-
-def movement_side(h) -> str:
-    from game.hexgrid import axial_to_offset
-
-    col, _row = axial_to_offset(h)
-    return "east" if col >= 6 else "west"
+    tank = movement.reachable(state, state.units["tank"], mp=1000.0)
+    assert tank.cost_to(ax(6, 2)) == pytest.approx(13.0)  # round by the bridge now
+    with pytest.raises(IllegalAction, match="needs 13 movement points"):
+        engine.apply(state, Move("soviet", "tank", ax(6, 2)))
+    state.destroyed = ["Bridge", "Ford", "Pontoon"]
+    with pytest.raises(IllegalAction, match="no way to"):
+        engine.apply(state, Move("soviet", "tank", ax(6, 2)))
 
 
 def test_minor_river_fordable_at_extra_cost(tmp_path):
     g = Grid(10, 7)
     units = [unit("tank", "soviet", "tank_bn", 4, 2), unit("ac", "soviet", "armored_car_bn", 4, 4), unit("rifles", "soviet", "rifle_bn", 4, 6)]
     scen = build(tmp_path, "minor", 10, 7, units, rivers=[{"name": "Stream", "kind": "minor", "course": g.x_line(4.75)}])
+    for row in range(7):
+        assert scen.map.river_between(ax(4, row), ax(5, row)) == "minor"
     for cls in TYPE_OF_CLASS:
         assert step(scen, cls, (4, 3), (5, 3)) == pytest.approx(1 + rule_cost("rivers", "minor", cls))
     state = start(scen)
     assert movement.reachable(state, state.units["tank"]).cost_to(ax(5, 2)) == pytest.approx(3.0)  # +2
     assert movement.reachable(state, state.units["ac"]).cost_to(ax(5, 4)) == pytest.approx(4.0)  # +3
-    assert movement.reachable(state, state.units["rifles"]).cost_to(ax(5, 6)) is None  # 3 > 4 MP? no: 3 <= 4
-    
+    rifles = movement.reachable(state, state.units["rifles"])
+    assert rifles.cost_to(ax(5, 6)) == pytest.approx(3.0)  # +2, within 4 MP
+    assert rifles.cost_to(ax(6, 6)) == pytest.approx(4.0)  # 3 + 1: all 4 MP
+    assert rifles.cost_to(ax(7, 6)) is None
+    assert rifles.cost_to(ax(2, 6)) == pytest.approx(2.0)  # the same distance on this bank
+
 
 # --- roads ----------------------------------------------------------------------------------
 
@@ -403,7 +410,8 @@ def road_map(tmp_path_factory):
 def test_road_edges_along_the_row(road_map):
     gm = road_map.map
     for c in range(29):
-        assert gm.road_edges.get((idx(road_map, c, 2), idx(road_map, c + 1, 2))) == "track"
+        assert gm.road_edges.get(movement.edge(idx(road_map, c, 2), idx(road_map, c + 1, 2))) == "track"
+    assert len(gm.road_edges) == 29
     assert gm.terrain_at(ax(10, 2)) == "escarpment"
     assert gm.terrain_at(ax(10, 0)) == "escarpment"
 
@@ -412,11 +420,13 @@ def test_road_edges_along_the_row(road_map):
 def test_road_cost_per_class(road_map, cls):
     want = rule_cost("roads", "track", cls)
     assert step(road_map, cls, (3, 2), (4, 2)) == pytest.approx(want)
-    # the track climbs the escarpment: the road cost replaces the impassable terrain
+    # the track climbs the escarpment: the road cost replaces the terrain's
     assert step(road_map, cls, (9, 2), (10, 2)) == pytest.approx(want)
     assert step(road_map, cls, (10, 2), (11, 2)) == pytest.approx(want)
-    # off the road the escarpment is what the ruleset says
+    # off the track the escarpment costs what the ruleset says (null for vehicles)
     assert step(road_map, cls, (9, 0), (10, 0)) == rule_cost("terrain", "escarpment", cls)
+    # leaving the track sideways is plain terrain
+    assert step(road_map, cls, (4, 2), (4, 1)) == rule_cost("terrain", "steppe", cls)
 
 
 def test_tank_along_road(road_map):
@@ -425,9 +435,9 @@ def test_tank_along_road(road_map):
     for k in range(1, 25):
         assert reach.cost_to(ax(1 + k, 2)) == pytest.approx(0.5 * k)
     assert reach.can_end(ax(25, 2))
-    assert reach.cost_to(ax(26, 2)) is None
+    assert reach.cost_to(ax(26, 2)) is None  # 12.5 > 12
     assert reach.cost_to(ax(10, 0)) is None  # no tank up the escarpment off the track
-    assert reach.can_end(ax(10, 2))  # but it may stand on it where the track runs
+    assert reach.can_end(ax(10, 2))  # but it may stop on it where the track runs
     new, _ = engine.apply(state, Move("soviet", "tank", ax(21, 2)))
     assert new.units["tank"].mp == pytest.approx(2.0)
 
@@ -435,10 +445,13 @@ def test_tank_along_road(road_map):
 def test_foot_and_cavalry_on_road(road_map):
     state = start(road_map)
     rifles = movement.reachable(state, state.units["rifles"])
-    assert rifles.cost_to(ax(5, 0)) == pytest.approx(4.0)  # steppe, 4 hexes
+    assert rifles.cost_to(ax(5, 0)) == pytest.approx(4.0)  # 4 hexes of steppe
+    assert rifles.cost_to(ax(6, 0)) is None
     cav = movement.reachable(state, state.units["cav"], mp=100.0)
-    # cavalry gain on the track (0.75 vs 1): from (3, 2) to (7, 2) costs 3
+    # along the track cavalry pays 0.75 a hex instead of 1
     assert cav.cost_to(ax(7, 2)) - cav.cost_to(ax(3, 2)) == pytest.approx(3.0)
+    # and crosses the escarpment on it at 0.75 a hex, not 3
+    assert cav.cost_to(ax(12, 2)) - cav.cost_to(ax(9, 2)) == pytest.approx(2.25)
 
 
 # --- zones of control -------------------------------------------------------------------
@@ -448,14 +461,12 @@ def test_foot_and_cavalry_on_road(road_map):
 def zoc_map(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("zoc")
     units = [
-        unit("tank", "soviet", "tank_bn", 6, 8),  # two hexes west of the enemy
-        unit("tank2", "soviet", "tank_bn", 13, 8),  # starts next to it (east)
-        unit("jp", "japanese", "infantry_bn", 12, 8),
+        unit("tank", "soviet", "tank_bn", 6, 8),  # two hexes west of jp
+        unit("jp", "japanese", "infantry_bn", 8, 8),
+        unit("tank2", "soviet", "tank_bn", 30, 8),  # starts next to jp2 (in its ZOC)
+        unit("jp2", "japanese", "infantry_bn", 31, 8),
     ]
-    # tank at (6,8), enemy at (8,8)? keep the enemy at (8, 8) for the first, a second one for tank2
-    units[2] = unit("jp", "japanese", "infantry_bn", 8, 8)
-    units.append(unit("jp2", "japanese", "infantry_bn", 14, 8))
-    return build(tmp, "zoc", 30, 17, units)
+    return build(tmp, "zoc", 40, 17, units)
 
 
 def test_zoc_enter_but_not_continue(zoc_map):
@@ -464,16 +475,12 @@ def test_zoc_enter_but_not_continue(zoc_map):
     visible = set(state.spotted["soviet"])
     reach = movement.reachable(state, state.units["tank"], visible)
     e = ax(8, 8)
-    zoc = {h for h in hex_range(e, 1)}
-    # ZOC hexes next to the tank can be entered
-    assert reach.can_end(ax(7, 8)) and reach.cost_to(ax(7, 8)) == 1.0
-    # the enemy hex itself never
-    assert reach.cost_to(e) is None
-    assert movement.reachable(state, state.units["tank"], visible, mp=1000.0).cost_to(e) is None
-    # the hex behind the enemy (in its ZOC, 3 away) needs the long way round ring 2: 6, not 3
+    zoc = set(hex_range(e, 1))
+    assert reach.can_end(ax(7, 8)) and reach.cost_to(ax(7, 8)) == pytest.approx(1.0)
+    # behind the enemy: 3 hexes away but reached only round its ZOC (ring 2): 5 + 1
     assert reach.cost_to(ax(9, 8)) == pytest.approx(6.0)
-    # a hex 2 beyond the enemy: 1 + 6 = 7 ... by ring 2 to the east point then one more is 7 too
-    assert reach.cost_to(ax(10, 8)) == pytest.approx(6.0 + 0.0) or True
+    assert reach.cost_to(ax(10, 8)) == pytest.approx(6.0)
+    assert reach.cost_to(ax(11, 8)) == pytest.approx(7.0)
     # no path ever continues out of a ZOC hex
     for h in reach.destinations():
         assert not any(p in zoc for p in reach.path(h)[1:-1]), h
@@ -481,3 +488,281 @@ def test_zoc_enter_but_not_continue(zoc_map):
     new, _ = engine.apply(state, Move("soviet", "tank", ax(7, 8)))
     assert new.units["tank"].hex == ax(7, 8)
     assert new.units["tank"].mp == 0.0
+    # and ZOC-to-ZOC is fine, but only one hex
+    again = movement.reachable(new, new.units["tank"], visible, mp=12.0)
+    assert again.can_end(ax(7, 7)) and again.cost_to(ax(7, 7)) == pytest.approx(1.0)  # also next to jp
+    assert again.cost_to(ax(5, 8)) == pytest.approx(2.0)  # leaving is allowed
+
+
+def test_enemy_hex_never_reachable(zoc_map):
+    state = start(zoc_map)
+    tank = state.units["tank"]
+    for visible in (None, set(state.spotted["soviet"])):
+        assert movement.reachable(state, tank, visible, mp=10_000.0).cost_to(ax(8, 8)) is None
+    assert all(a.to != ax(8, 8) for a in engine.legal_actions(state, "soviet") if isinstance(a, Move))
+    with pytest.raises(IllegalAction, match="held by the enemy"):
+        engine.apply(state, Move("soviet", "tank", ax(8, 8)))
+
+
+def test_starting_in_zoc_may_leave(zoc_map):
+    state = start(zoc_map)
+    reach = movement.reachable(state, state.units["tank2"], set(state.spotted["soviet"]))
+    assert reach.cost_to(ax(18, 8)) == pytest.approx(12.0)  # straight away west, 12 hexes
+    assert reach.can_end(ax(18, 8))
+    assert reach.cost_to(ax(30, 7)) == pytest.approx(1.0)  # another hex next to jp2
+    new, _ = engine.apply(state, Move("soviet", "tank2", ax(25, 8)))
+    assert new.units["tank2"].hex == ax(25, 8)
+    assert new.units["tank2"].mp == pytest.approx(7.0)
+
+
+def _corridor(tmp_path, name, bridge: bool):
+    """A one-hex corridor (column 9, rows 5-11) between a lake (west) and a major river (east);
+    a Japanese battalion stands just across the river at (10, 8)."""
+    g = Grid(14, 17)
+    crossings = [{"name": "Bridge", "kind": "bridge", "at": g.edge_mid(9, 8)}] if bridge else []
+    units = [unit("tank", "soviet", "tank_bn", 9, 2), unit("jp", "japanese", "infantry_bn", 10, 8)]
+    return build(
+        tmp_path, name, 14, 17, units,
+        areas=[{"name": "Lake", "terrain": "lake", "polygon": g.rows_box(-1, 8.7, 5, 11)}],
+        rivers=[{"name": "Big river", "kind": "major", "course": g.x_line(9.75)}],
+        crossings=crossings,
+    )
+
+
+def test_zoc_not_across_unbridged_major_river(tmp_path):
+    scen = _corridor(tmp_path, "corridor", bridge=False)
+    gm = scen.map
+    assert [gm.terrain_at(ax(c, 8)) for c in (8, 9, 10)] == ["lake", "steppe", "steppe"]
+    zoc = {gm.hexes[i] for i in movement.zoc_of(scen, [u for u in engine.new_game(scen).units.values() if u.id == "jp"])}
+    assert zoc == {ax(10, 8), ax(11, 8), ax(10, 7), ax(10, 9)}  # east bank only: not (9, 7), (9, 8), (9, 9)
+    state = start(scen)
+    reach = movement.reachable(state, state.units["tank"], visible=None)  # enemy fully known
+    assert reach.cost_to(ax(9, 12)) == pytest.approx(10.0)
+    assert ax(9, 8) in reach.path(ax(9, 12))  # straight past the enemy across the water
+    new, _ = engine.apply(state, Move("soviet", "tank", ax(9, 12)))
+    assert new.units["tank"].hex == ax(9, 12)
+    assert new.units["tank"].mp == pytest.approx(2.0)
+
+
+def test_zoc_across_a_bridge(tmp_path):
+    scen = _corridor(tmp_path, "corridor_bridge", bridge=True)
+    state = start(scen)
+    reach = movement.reachable(state, state.units["tank"], visible=None)
+    assert reach.can_end(ax(9, 8)) and reach.cost_to(ax(9, 8)) == pytest.approx(6.0)
+    assert reach.cost_to(ax(9, 9)) is None  # the bridge carries ZOC over: the corridor is shut
+    assert reach.cost_to(ax(9, 12)) is None
+    # unseen, the enemy still halts the move where its ZOC is met
+    assert "jp" not in state.spotted["soviet"]
+    assert movement.reachable(state, state.units["tank"], set(state.spotted["soviet"])).can_end(ax(9, 12))
+    new, events = engine.apply(state, Move("soviet", "tank", ax(9, 12)))
+    assert new.units["tank"].hex == ax(9, 8)
+    assert new.units["tank"].mp == 0.0
+    assert "zoc_stop" in [e.kind for e in events]
+
+
+def test_zoc_extends_across_minor_river(tmp_path):
+    g = Grid(10, 7)
+    units = [unit("tank", "soviet", "tank_bn", 4, 2), unit("jp", "japanese", "infantry_bn", 5, 4)]
+    scen = build(tmp_path, "minor_zoc", 10, 7, units, rivers=[{"name": "Stream", "kind": "minor", "course": g.x_line(4.75)}])
+    jp = [u for u in engine.new_game(scen).units.values() if u.id == "jp"]
+    zoc = {scen.map.hexes[i] for i in movement.zoc_of(scen, jp)}
+    assert zoc == set(hex_range(ax(5, 4), 1))
+
+
+# --- stacking -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stack_map(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("stack")
+    units = [unit(f"rifles{i}", "soviet", "rifle_bn", 6, 4) for i in range(3)] + [unit("tank", "soviet", "tank_bn", 5, 4)]
+    return build(tmp, "stack", 15, 9, units)
+
+
+def test_stacking_pass_through_but_not_stop(stack_map):
+    state = start(stack_map)
+    assert RULES["parameters"]["stacking_limit"] == 3
+    full = ax(6, 4)
+    assert len(state.units_at(full)) == 3
+    reach = movement.reachable(state, state.units["tank"])
+    assert reach.cost_to(full) == pytest.approx(1.0)
+    assert not reach.can_end(full)
+    assert full not in reach.destinations()
+    assert reach.path(ax(8, 4)) == [ax(5, 4), full, ax(7, 4), ax(8, 4)]  # the only shortest way
+    assert reach.cost_to(ax(8, 4)) == pytest.approx(3.0)
+    assert all(a.to != full for a in engine.legal_actions(state, "soviet") if isinstance(a, Move) and a.unit == "tank")
+    with pytest.raises(IllegalAction, match="stacking limit"):
+        engine.apply(state, Move("soviet", "tank", full))
+    new, _ = engine.apply(state, Move("soviet", "tank", ax(8, 4)))
+    assert new.units["tank"].hex == ax(8, 4)
+    assert new.units["tank"].mp == pytest.approx(9.0)
+    # once one battalion has left, there is room again
+    out, _ = engine.apply(state, Move("soviet", "rifles0", ax(6, 5)))
+    assert movement.reachable(out, out.units["tank"]).can_end(full)
+
+
+# --- night ----------------------------------------------------------------------------------
+
+
+def test_night_halves_movement_points(tmp_path):
+    scen = build(tmp_path, "night", 31, 31, [unit("tank", "soviet", "tank_bn", 15, 15), unit("rifles", "soviet", "rifle_bn", 3, 3)], start=NIGHT)
+    assert scen.night[0] is True
+    state = start(scen)
+    assert state.night
+    factor = RULES["parameters"]["night_mp_factor"]
+    assert factor == 0.5
+    assert state.units["tank"].mp == pytest.approx(12 * factor) == pytest.approx(movement.mp_allowance(state, state.units["tank"]))
+    assert state.units["rifles"].mp == pytest.approx(2.0)
+    here = ax(15, 15)
+    reach = movement.reachable(state, state.units["tank"])
+    assert set(reach.destinations()) == {h for h in hex_range(here, 6) if h != here}
+    with pytest.raises(IllegalAction, match="needs 7 movement points .* but has 6 left"):
+        engine.apply(state, Move("soviet", "tank", ax(22, 15)))
+
+
+# --- paths and costs ------------------------------------------------------------------------
+
+
+def _check_paths(state, unit_ids):
+    scen = state.scenario
+    gm = scen.map
+    destroyed = frozenset(state.destroyed)
+    checked = 0
+    for uid in unit_ids:
+        u = state.units[uid]
+        cls = scen.unit_type(u.type).movement_class
+        visible = set(state.spotted[u.side])
+        reach = movement.reachable(state, u, visible)
+        for h in reach.destinations():
+            path = reach.path(h)
+            assert path[0] == u.hex and path[-1] == h
+            assert len(set(path)) == len(path)
+            total = 0.0
+            for a, b in zip(path, path[1:]):
+                assert distance(a, b) == 1
+                c = movement.step_cost(scen, cls, gm.index[a], gm.index[b], destroyed)
+                assert c is not None
+                total += c
+            assert total == pytest.approx(reach.cost_to(h)), (uid, h)
+            assert total <= u.mp + 1e-9
+            checked += 1
+    return checked
+
+
+def test_paths_sum_to_cost_on_skirmish():
+    scen = load_scenario("test_skirmish")
+    state = engine.new_game(scen, 3)
+    while not (state.phase.phase == "movement" and engine.current_actors(state) == ["soviet"]):
+        state, _ = engine.apply(state, EndPhase(engine.current_actors(state)[0]))
+    soviet = [u.id for u in state.units_of("soviet")]
+    assert _check_paths(state, soviet) > 200
+    japanese_state = to_movement(engine.new_game(scen, 3))
+    assert engine.current_actors(japanese_state) == ["japanese"]
+    assert _check_paths(japanese_state, [u.id for u in japanese_state.units_of("japanese")]) > 50
+
+
+def test_paths_sum_to_cost_on_river_and_road_maps(crossings_map, road_map):
+    assert _check_paths(start(crossings_map), ["tank", "ac", "guns"]) > 50
+    assert _check_paths(start(road_map), ["tank", "rifles", "cav"]) > 50
+
+
+@pytest.fixture(scope="module")
+def mixed_map(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("mixed")
+    g = Grid(16, 13)
+    return build(
+        tmp, "mixed", 16, 13, [unit("tank", "soviet", "tank_bn", 3, 6), unit("ac", "soviet", "armored_car_bn", 3, 8)],
+        areas=[
+            {"name": "Dunes", "terrain": "dunes", "polygon": [[5.6, -3], [9.4, -3], [9.4, 20], [5.6, 20]]},
+            {"name": "Marsh", "terrain": "valley", "polygon": g.rows_box(-1, 4.3, 0, 3)},
+        ],
+        rivers=[{"name": "Stream", "kind": "minor", "course": g.x_line(10.75)}],
+        roads=[{"name": "Track", "kind": "track", "course": [g.km(0, 10), g.km(15, 10)]}],
+    )
+
+
+def test_apply_deducts_exactly_the_path_cost(mixed_map):
+    state = start(mixed_map)
+    gm = mixed_map.map
+    for uid in ("tank", "ac"):
+        u = state.units[uid]
+        reach = movement.reachable(state, u)
+        dests = reach.destinations()
+        assert len(dests) > 30
+        for h in dests:
+            new, _ = engine.apply(state, Move("soviet", uid, h))
+            assert new.units[uid].hex == h
+            assert new.units[uid].mp == pytest.approx(u.mp - reach.cost_to(h)), (uid, h)
+    assert {gm.terrain_at(h) for h in movement.reachable(state, state.units["tank"]).destinations()} >= {"steppe", "dunes", "valley"}
+
+
+# --- fog: hidden enemies met on the way -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hidden_map(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hidden")
+    units = [unit("tank", "soviet", "tank_bn", 2, 5), unit("jp", "japanese", "infantry_bn", 10, 5)]
+    return build(tmp, "hidden", 20, 11, units)
+
+
+def test_hidden_enemy_not_in_pre_move_zoc(hidden_map):
+    state = start(hidden_map)
+    assert state.spotted["soviet"] == []  # 8 hexes away: beyond the 2-hex day spotting range
+    visible = set(state.spotted["soviet"])
+    reach = movement.reachable(state, state.units["tank"], visible)
+    assert reach.cost_to(ax(11, 5)) == pytest.approx(9.0)  # straight through, as if nobody were there
+    assert reach.can_end(ax(10, 5))  # even the hidden unit's own hex looks free
+    known = movement.reachable(state, state.units["tank"], visible=None)
+    assert known.cost_to(ax(10, 5)) is None
+    assert known.cost_to(ax(11, 5)) == pytest.approx(12.0)  # round the ZOC, as full knowledge would cost
+    assert Move("soviet", "tank", ax(12, 5)) in engine.legal_actions(state, "soviet")
+
+
+def test_walking_next_to_hidden_enemy_stops_and_reveals(hidden_map):
+    state = start(hidden_map)
+    new, events = engine.apply(state, Move("soviet", "tank", ax(12, 5)))
+    tank = new.units["tank"]
+    assert tank.hex == ax(9, 5)  # the first hex in the enemy's ZOC
+    assert tank.mp == 0.0
+    assert "jp" in new.spotted["soviet"]
+    assert "jp" not in state.spotted["soviet"]  # the input state is untouched
+    kinds = [e.kind for e in events]
+    assert "spotted" in kinds and "zoc_stop" in kinds
+    assert new.units["jp"].hex == ax(10, 5)
+    assert "tank" in new.spotted["japanese"]  # the enemy saw it coming too
+    with pytest.raises(IllegalAction, match="no movement points left"):
+        engine.apply(new, Move("soviet", "tank", ax(8, 5)))
+
+
+def test_bumping_into_hidden_enemy_stops_before_it(tmp_path):
+    # Only the first step can run into a hidden unit's hex: any other approach passes through
+    # its ZOC first. So the mover starts next to an enemy it has not spotted.
+    units = [unit("tank", "soviet", "tank_bn", 9, 5), unit("jp", "japanese", "infantry_bn", 10, 5)]
+    scen = build(tmp_path, "bump", 20, 11, units)
+    state = start(scen)
+    state.spotted["soviet"] = []  # unseen (e.g. dug in and camouflaged)
+    reach = movement.reachable(state, state.units["tank"], set())
+    assert reach.path(ax(12, 5)) == [ax(9, 5), ax(10, 5), ax(11, 5), ax(12, 5)]
+    new, events = engine.apply(state, Move("soviet", "tank", ax(12, 5)))
+    tank = new.units["tank"]
+    assert tank.hex == ax(9, 5)  # halted before the enemy's hex
+    assert tank.mp == 0.0
+    assert new.units["jp"].hex == ax(10, 5)
+    assert "jp" in new.spotted["soviet"]
+    assert "ambush" in [e.kind for e in events]
+    assert len(new.units_at(ax(10, 5))) == 1
+
+
+# --- performance sanity (no timing asserted) ----------------------------------------------
+
+
+def test_reachable_on_a_large_map(tmp_path):
+    scen = build(tmp_path, "big", 50, 60, [unit("tank", "soviet", "tank_bn", 25, 30), unit("jp", "japanese", "infantry_bn", 0, 0)])
+    assert scen.map.size == 3000
+    state = start(scen)
+    reach = movement.reachable(state, state.units["tank"])
+    assert len(reach.destinations()) > 400
+    assert len(reach.destinations()) == 468
+    # the cost tables are compiled once per scenario, class and destroyed set
+    assert movement.cost_table(scen, "tank") is movement.cost_table(scen, "tank")
