@@ -335,4 +335,3 @@ def test_km_layout_orientation_and_scale():
     big = km_layout((0.0, 0.0), hex_km=2.5)
     bx, by = big.hex_to_point((0, 1))
     assert math.hypot(bx, by) == pytest.approx(2.5)
-

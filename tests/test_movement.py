@@ -76,8 +76,20 @@ def unit(uid: str, side: str, typ: str, col: int, row: int) -> dict:
     return {"id": uid, "name": uid.replace("_", " "), "side": side, "type": typ, "hex": [col, row], "men": 500, "source": "TEST"}
 
 
-def build(tmp_path, name: str, width: int, height: int, units: list[dict], *, base: str = "steppe",
-          areas=(), rivers=(), crossings=(), roads=(), start: str = DAY):
+def build(
+    tmp_path,
+    name: str,
+    width: int,
+    height: int,
+    units: list[dict],
+    *,
+    base: str = "steppe",
+    areas=(),
+    rivers=(),
+    crossings=(),
+    roads=(),
+    start: str = DAY,
+):
     shutil.copy(RULESET, tmp_path / "ruleset.yaml")
     doc = {
         "kind": "scenario",
@@ -235,7 +247,11 @@ def test_terrain_cost_per_class_from_ruleset(tmp_path, terrain):
 
 
 def test_dunes_concrete_costs(tmp_path):
-    units = [unit("ac", "soviet", "armored_car_bn", 5, 4), unit("rifles", "soviet", "rifle_bn", 5, 10), unit("tank", "soviet", "tank_bn", 12, 10)]
+    units = [
+        unit("ac", "soviet", "armored_car_bn", 5, 4),
+        unit("rifles", "soviet", "rifle_bn", 5, 10),
+        unit("tank", "soviet", "tank_bn", 12, 10),
+    ]
     scen = build(tmp_path, "dunes", 18, 15, units, base="dunes")
     state = start(scen)
     ac, rifles, tank = state.units["ac"], state.units["rifles"], state.units["tank"]
@@ -273,7 +289,11 @@ def crossings_map(tmp_path_factory):
         unit("guns", "soviet", "artillery_bn", 5, 4),
     ]
     return build(
-        tmp, "crossings", 12, 17, units,
+        tmp,
+        "crossings",
+        12,
+        17,
+        units,
         rivers=[{"name": "Big river", "kind": "major", "course": g.x_line(MAJOR_X)}],
         crossings=[
             {"name": "Ford", "kind": "ford", "at": g.edge_mid(5, 2)},
@@ -371,7 +391,11 @@ def test_destroyed_crossings_block(crossings_map):
 
 def test_minor_river_fordable_at_extra_cost(tmp_path):
     g = Grid(10, 7)
-    units = [unit("tank", "soviet", "tank_bn", 4, 2), unit("ac", "soviet", "armored_car_bn", 4, 4), unit("rifles", "soviet", "rifle_bn", 4, 6)]
+    units = [
+        unit("tank", "soviet", "tank_bn", 4, 2),
+        unit("ac", "soviet", "armored_car_bn", 4, 4),
+        unit("rifles", "soviet", "rifle_bn", 4, 6),
+    ]
     scen = build(tmp_path, "minor", 10, 7, units, rivers=[{"name": "Stream", "kind": "minor", "course": g.x_line(4.75)}])
     for row in range(7):
         assert scen.map.river_between(ax(4, row), ax(5, row)) == "minor"
@@ -401,7 +425,11 @@ def road_map(tmp_path_factory):
         unit("cav", "soviet", "cavalry_rgt", 0, 4),
     ]
     return build(
-        tmp, "road", 30, 5, units,
+        tmp,
+        "road",
+        30,
+        5,
+        units,
         areas=[{"name": "Scarp", "terrain": "escarpment", "polygon": [[9.6, -3], [11.4, -3], [11.4, 10], [9.6, 10]]}],
         roads=[{"name": "Track", "kind": "track", "course": [g.km(0, 2), g.km(29, 2)]}],
     )
@@ -522,7 +550,11 @@ def _corridor(tmp_path, name, bridge: bool):
     crossings = [{"name": "Bridge", "kind": "bridge", "at": g.edge_mid(9, 8)}] if bridge else []
     units = [unit("tank", "soviet", "tank_bn", 9, 2), unit("jp", "japanese", "infantry_bn", 10, 8)]
     return build(
-        tmp_path, name, 14, 17, units,
+        tmp_path,
+        name,
+        14,
+        17,
+        units,
         areas=[{"name": "Lake", "terrain": "lake", "polygon": g.rows_box(-1, 8.7, 5, 11)}],
         rivers=[{"name": "Big river", "kind": "major", "course": g.x_line(9.75)}],
         crossings=crossings,
@@ -605,13 +637,22 @@ def test_stacking_pass_through_but_not_stop(stack_map):
 
 
 def test_night_halves_movement_points(tmp_path):
-    scen = build(tmp_path, "night", 31, 31, [unit("tank", "soviet", "tank_bn", 15, 15), unit("rifles", "soviet", "rifle_bn", 3, 3)], start=NIGHT)
+    scen = build(
+        tmp_path,
+        "night",
+        31,
+        31,
+        [unit("tank", "soviet", "tank_bn", 15, 15), unit("rifles", "soviet", "rifle_bn", 3, 3)],
+        start=NIGHT,
+    )
     assert scen.night[0] is True
     state = start(scen)
     assert state.night
     factor = RULES["parameters"]["night_mp_factor"]
     assert factor == 0.5
-    assert state.units["tank"].mp == pytest.approx(12 * factor) == pytest.approx(movement.mp_allowance(state, state.units["tank"]))
+    assert (
+        state.units["tank"].mp == pytest.approx(12 * factor) == pytest.approx(movement.mp_allowance(state, state.units["tank"]))
+    )
     assert state.units["rifles"].mp == pytest.approx(2.0)
     here = ax(15, 15)
     reach = movement.reachable(state, state.units["tank"])
@@ -671,7 +712,11 @@ def mixed_map(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mixed")
     g = Grid(16, 13)
     return build(
-        tmp, "mixed", 16, 13, [unit("tank", "soviet", "tank_bn", 3, 6), unit("ac", "soviet", "armored_car_bn", 3, 8)],
+        tmp,
+        "mixed",
+        16,
+        13,
+        [unit("tank", "soviet", "tank_bn", 3, 6), unit("ac", "soviet", "armored_car_bn", 3, 8)],
         areas=[
             {"name": "Dunes", "terrain": "dunes", "polygon": [[5.6, -3], [9.4, -3], [9.4, 20], [5.6, 20]]},
             {"name": "Marsh", "terrain": "valley", "polygon": g.rows_box(-1, 4.3, 0, 3)},
@@ -693,7 +738,11 @@ def test_apply_deducts_exactly_the_path_cost(mixed_map):
             new, _ = engine.apply(state, Move("soviet", uid, h))
             assert new.units[uid].hex == h
             assert new.units[uid].mp == pytest.approx(u.mp - reach.cost_to(h)), (uid, h)
-    assert {gm.terrain_at(h) for h in movement.reachable(state, state.units["tank"]).destinations()} >= {"steppe", "dunes", "valley"}
+    assert {gm.terrain_at(h) for h in movement.reachable(state, state.units["tank"]).destinations()} >= {
+        "steppe",
+        "dunes",
+        "valley",
+    }
 
 
 # --- fog: hidden enemies met on the way -----------------------------------------------------
@@ -758,7 +807,9 @@ def test_bumping_into_hidden_enemy_stops_before_it(tmp_path):
 
 
 def test_reachable_on_a_large_map(tmp_path):
-    scen = build(tmp_path, "big", 50, 60, [unit("tank", "soviet", "tank_bn", 25, 30), unit("jp", "japanese", "infantry_bn", 0, 0)])
+    scen = build(
+        tmp_path, "big", 50, 60, [unit("tank", "soviet", "tank_bn", 25, 30), unit("jp", "japanese", "infantry_bn", 0, 0)]
+    )
     assert scen.map.size == 3000
     state = start(scen)
     reach = movement.reachable(state, state.units["tank"])

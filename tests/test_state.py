@@ -112,7 +112,21 @@ def test_not_a_mapping(scen, bad):
         State.from_dict(bad, scen)  # type: ignore[arg-type]
 
 
-TOP_KEYS = ["scenario_sha256", "variant", "seed", "turn", "step", "done", "units", "rng", "spotted", "control", "destroyed", "losses", "result"]
+TOP_KEYS = [
+    "scenario_sha256",
+    "variant",
+    "seed",
+    "turn",
+    "step",
+    "done",
+    "units",
+    "rng",
+    "spotted",
+    "control",
+    "destroyed",
+    "losses",
+    "result",
+]
 
 
 @pytest.mark.parametrize("key", TOP_KEYS)
@@ -127,7 +141,26 @@ def test_missing_top_level_key(game, scen, key):
         assert key in str(e.value)
 
 
-@pytest.mark.parametrize("key", ["id", "side", "type", "hex", "status", "arrives", "men", "tanks", "armored_cars", "guns", "quality", "cohesion", "supply", "mp", "lost"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "id",
+        "side",
+        "type",
+        "hex",
+        "status",
+        "arrives",
+        "men",
+        "tanks",
+        "armored_cars",
+        "guns",
+        "quality",
+        "cohesion",
+        "supply",
+        "mp",
+        "lost",
+    ],
+)
 def test_missing_unit_key(game, scen, key):
     d = game.to_dict()
     del d["units"][0][key]

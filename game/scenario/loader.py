@@ -430,7 +430,11 @@ def _check_units(
 
 
 def _arrival_turn(
-    u: UnitSpec, calendar: tuple[list[datetime], list[float], list[bool]] | None, doc: LoadedYaml, loc: Loc, problems: list[Problem]
+    u: UnitSpec,
+    calendar: tuple[list[datetime], list[float], list[bool]] | None,
+    doc: LoadedYaml,
+    loc: Loc,
+    problems: list[Problem],
 ) -> int | None:
     """The turn index a reinforcement arrives on, from ``turn`` or from a date-time."""
     arr = u.arrives
@@ -443,7 +447,9 @@ def _arrival_turn(
     try:
         when = datetime.fromisoformat(arr.time)  # type: ignore[arg-type]
     except ValueError:
-        problems.append(doc.problem(loc + ("time",), f"{loc_text(loc)}.time: '{arr.time}' is not a date-time like 1939-07-03T08:00"))
+        problems.append(
+            doc.problem(loc + ("time",), f"{loc_text(loc)}.time: '{arr.time}' is not a date-time like 1939-07-03T08:00")
+        )
         return None
     if calendar is None:
         return None
@@ -452,7 +458,9 @@ def _arrival_turn(
         if when < t + timedelta(hours=h):
             return i
     end = starts[-1] + timedelta(hours=hours[-1])
-    problems.append(doc.problem(loc + ("time",), f"{loc_text(loc)}.time: {arr.time} is after the scenario ends ({end:%Y-%m-%d %H:%M})"))
+    problems.append(
+        doc.problem(loc + ("time",), f"{loc_text(loc)}.time: {arr.time} is after the scenario ends ({end:%Y-%m-%d %H:%M})")
+    )
     return None
 
 
