@@ -88,9 +88,10 @@ def cmd_scenarios(_: argparse.Namespace) -> int:
         print(f"no scenarios in {SCENARIO_DIR}")
         return 0
     w = max(len(r[0]) for r in rows)
-    print(f"{'id':<{w}}  turns  dates                              title")
+    dw = max(len(r[2]) for r in rows)
+    print(f"{'id':<{w}}  turns  {'dates':<{dw}}  title")
     for sid, title, dates, turns in rows:
-        print(f"{sid:<{w}}  {turns:>5}  {dates:<33}  {title}")
+        print(f"{sid:<{w}}  {turns:>5}  {dates:<{dw}}  {title}")
     return 0
 
 
