@@ -6,7 +6,7 @@ for saves, records and play-by-email.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 from game.hexgrid import Hex
@@ -27,6 +27,49 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Attack:
+    """Attack the enemy in ``target`` with adjacent units and artillery within range."""
+
+    kind: ClassVar[str] = "attack"
+    side: str
+    target: Hex
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AssignAir:
+    """Commit aircraft of an air unit to a mission over an air zone (or an enemy airfield)."""
+
+    kind: ClassVar[str] = "assign_air"
+    side: str
+    unit: str
+    mission: str  # superiority | ground_support | interdiction | airfield_strike | recon
+    target: str  # air zone id, or enemy airfield id for airfield_strike
+    aircraft: int
+
+
+@dataclass(frozen=True)
+class RouteTrucks:
+    """From the railhead: standing number of trucks on the route to ``dest``.
+    From a depot: send that many front trucks with stock to ``dest`` now."""
+
+    kind: ClassVar[str] = "route_trucks"
+    side: str
+    source: str  # "railhead" or a depot id
+    dest: str  # depot id
+    trucks: int
+
+
+@dataclass(frozen=True)
+class DestroyDepot:
+    """Blow up one's own depot so the enemy cannot take it."""
+
+    kind: ClassVar[str] = "destroy_depot"
+    side: str
+    depot: str
+
+
+@dataclass(frozen=True)
 class EndPhase:
     """The side is done with the current phase."""
 
@@ -34,22 +77,33 @@ class EndPhase:
     side: str
 
 
-Action = Move | EndPhase
-ACTION_TYPES: dict[str, type] = {cls.kind: cls for cls in (Move, EndPhase)}
+Action = Move | Attack | AssignAir | RouteTrucks | DestroyDepot | EndPhase
+ACTION_TYPES: dict[str, type] = {cls.kind: cls for cls in (Move, Attack, AssignAir, RouteTrucks, DestroyDepot, EndPhase)}
 
 
 def to_dict(action: Action) -> dict[str, Any]:
-    d: dict[str, Any] = {"kind": action.kind, "side": action.side}
-    if isinstance(action, Move):
-        d["unit"] = action.unit
-        d["to"] = [action.to[0], action.to[1]]
+    d: dict[str, Any] = {"kind": action.kind}
+    for f in fields(action):
+        v = getattr(action, f.name)
+        d[f.name] = list(v) if isinstance(v, tuple) else v
     return d
 
 
-def _str(d: dict, key: str) -> str:
-    v = d.get(key)
+def _field(kind: str, name: str, typ: str, v: Any) -> Any:
+    if typ == "Hex":
+        if isinstance(v, (list, tuple)) and len(v) == 2 and all(type(x) is int for x in v):
+            return (v[0], v[1])
+        raise ActionFormatError(f"{kind} '{name}' must be [q, r] integers, got {v!r}")
+    if typ == "tuple[str, ...]":
+        if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
+            return tuple(v)
+        raise ActionFormatError(f"{kind} '{name}' must be a list of unit ids, got {v!r}")
+    if typ == "int":
+        if type(v) is int:
+            return v
+        raise ActionFormatError(f"{kind} '{name}' must be a whole number, got {v!r}")
     if not isinstance(v, str):
-        raise ActionFormatError(f"action field '{key}' must be text, got {v!r}")
+        raise ActionFormatError(f"action field '{name}' must be text, got {v!r}")
     return v
 
 
@@ -57,15 +111,11 @@ def from_dict(d: Any) -> Action:
     if not isinstance(d, dict):
         raise ActionFormatError(f"an action must be a mapping, got {type(d).__name__}")
     kind = d.get("kind")
-    if kind not in ACTION_TYPES:
+    cls = ACTION_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
         raise ActionFormatError(f"unknown action kind {kind!r}; known: {', '.join(ACTION_TYPES)}")
-    extra = set(d) - ({"kind", "side"} | ({"unit", "to"} if kind == "move" else set()))
+    spec = {f.name: str(f.type) for f in fields(cls)}
+    extra = set(d) - set(spec) - {"kind"}
     if extra:
-        raise ActionFormatError(f"unknown action field(s): {', '.join(sorted(extra))}")
-    side = _str(d, "side")
-    if kind == "end_phase":
-        return EndPhase(side)
-    to = d.get("to")
-    if not (isinstance(to, (list, tuple)) and len(to) == 2 and all(type(x) is int for x in to)):
-        raise ActionFormatError(f"move 'to' must be [q, r] integers, got {to!r}")
-    return Move(side, _str(d, "unit"), (to[0], to[1]))
+        raise ActionFormatError(f"unknown action field(s) for {kind}: {', '.join(sorted(map(str, extra)))}")
+    return cls(**{name: _field(kind, name, typ, d.get(name)) for name, typ in spec.items()})

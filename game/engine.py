@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.actions import Action, EndPhase, Move
+from game.actions import Action, AssignAir, Attack, DestroyDepot, EndPhase, Move, RouteTrucks
+from game.errors import IllegalAction
 from game.events import Event
 from game.hexgrid import Hex, spiral
 from game.rng import Rng
-from game.rules import fog, movement, victory
+from game.rules import air, combat, fog, movement, supply, victory
 from game.scenario.model import Scenario
 from game.state import ACTIVE, COUNTS, LOSS_KINDS, PENDING, State, Unit, state_hash
 
@@ -32,14 +33,6 @@ __all__ = [
 ]
 
 observe = fog.observe
-
-
-class IllegalAction(Exception):
-    """The action is not allowed now; ``reason`` is written for the player."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)
@@ -70,6 +63,7 @@ def new_game(scenario: Scenario, seed: int = 0, variant: str = "default") -> Sta
             quality=s.quality,
             cohesion=s.cohesion,
             supply=s.supply,
+            entrench_h=_posture_hours(scenario, s.posture),
         )
     state = State(
         scenario=scenario,
@@ -85,12 +79,21 @@ def new_game(scenario: Scenario, seed: int = 0, variant: str = "default") -> Sta
         destroyed=[],
         losses={s: dict.fromkeys(LOSS_KINDS, 0) for s in scenario.sides},
     )
+    supply.init(state)
+    air.init(state)
     events: list[Event] = []
     _arrivals(state, events)  # reinforcements due on turn 0 with an entry point
     _begin_step(state, events)
     if not current_actors(state):  # e.g. a night start: no air phase to play
         _advance(state, events)
     return state
+
+
+def _posture_hours(scenario: Scenario, posture: str | None) -> float:
+    for p in scenario.rules.combat.postures:
+        if p.name == posture:
+            return p.after_hours
+    return 0.0
 
 
 def turn_label(state: State) -> str:
@@ -137,18 +140,89 @@ def outcome(state: State) -> Outcome | None:
 
 
 def legal_actions(state: State, side: str) -> list[Action]:
-    """Everything ``side`` may do now, in a fixed order: moves by unit id and hex, then EndPhase."""
+    """What ``side`` may do now, in a fixed order, EndPhase last.
+
+    Moves list every reachable hex. Attacks list, per known enemy hex, the attack with every
+    eligible unit and each adjacent unit alone (apply accepts any other valid combination).
+    Air and truck orders list whole-unit and whole-route choices.
+    """
     if side not in current_actors(state):
         return []
     out: list[Action] = []
-    if state.phase.phase == "movement":
+    phase = state.phase.phase
+    if phase == "movement":
         visible = set(state.spotted.get(side, []))
         for u in state.units.values():
             if u.side == side and u.status == ACTIVE and u.mp > movement.EPS:
                 reach = movement.reachable(state, u, visible)
                 out.extend(Move(side, u.id, h) for h in reach.destinations())
+    elif phase == "combat":
+        out.extend(_legal_attacks(state, side))
+    elif phase == "air":
+        out.extend(air.legal_assignments(state, side))
+    elif phase == "supply":
+        out.extend(_legal_supply(state, side))
     out.append(EndPhase(side))
     return out
+
+
+def _legal_attacks(state: State, side: str) -> list[Action]:
+    out: list[Action] = []
+    visible = set(state.spotted.get(side, []))
+    targets = sorted({u.hex for u in state.units.values() if u.id in visible and u.status == ACTIVE and u.hex is not None})
+    mine = [u for u in state.units.values() if u.side == side and u.status == ACTIVE and not u.acted and u.hex is not None]
+    for t in targets:
+        cands = [
+            u.id
+            for u in mine
+            if (
+                combat.is_artillery(state, u)
+                and u.guns > 0
+                and hexgrid_distance(u.hex, t) <= state.scenario.unit_type(u.type).fire_range
+            )
+            or (not combat.is_artillery(state, u) and hexgrid_distance(u.hex, t) == 1)
+        ]
+        options: list[tuple[str, ...]] = []
+        ok: list[str] = []
+        for uid in cands:
+            try:
+                combat.plan_attack(state, side, t, (uid,))
+                ok.append(uid)
+            except IllegalAction:
+                continue
+        if not ok:
+            continue
+        options.append(tuple(ok))
+        for uid in ok:
+            if not combat.is_artillery(state, state.units[uid]) and (uid,) not in options:
+                options.append((uid,))
+        out.extend(Attack(side, t, units) for units in options)
+    return out
+
+
+def _legal_supply(state: State, side: str) -> list[Action]:
+    out: list[Action] = []
+    if side not in state.logistics:
+        return out
+    sup = state.logistics[side]
+    own = sorted(d.id for d in state.depots.values() if d.side == side and d.status == "active")
+    total = supply.trucks_alive(state, side)["railhead"]
+    for d in own:
+        for n in sorted({0, total // 2, total}):
+            if sup.routes.get(d, 0) != n:
+                out.append(RouteTrucks(side, "railhead", d, n))
+    if sup.front_idle > 0:
+        for src in own:
+            if state.depots[src].stock > 0:
+                out.extend(RouteTrucks(side, src, d, sup.front_idle) for d in own if d != src)
+    out.extend(DestroyDepot(side, d) for d in own)
+    return out
+
+
+def hexgrid_distance(a: Hex | None, b: Hex) -> int:
+    from game.hexgrid import distance
+
+    return 10**9 if a is None else distance(a, b)
 
 
 # --- apply ----------------------------------------------------------------------------------
@@ -171,14 +245,31 @@ def apply(state: State, action: Action) -> tuple[State, list[Event]]:
         )
     new = state.copy()
     events: list[Event] = []
+    phase = state.phase.phase
     if isinstance(action, Move):
         _move(new, action, events)
+    elif isinstance(action, Attack):
+        if phase != "combat":
+            raise IllegalAction(f"attacks are made in the combat phase (now: {state.phase.name or phase})")
+        combat.resolve(new, action, events)
+        victory.update_control(new, events)
+        victory.check_end(new, events, final=False)
+    elif isinstance(action, AssignAir):
+        if phase != "air":
+            raise IllegalAction(f"aircraft are assigned in the air phase (now: {state.phase.name or phase})")
+        air.assign(new, action, events)
+    elif isinstance(action, (RouteTrucks, DestroyDepot)):
+        if phase != "supply":
+            raise IllegalAction(f"trucks and depots are handled in the supply phase (now: {state.phase.name or phase})")
+        if isinstance(action, RouteTrucks):
+            supply.route_trucks(new, action, events)
+        else:
+            supply.destroy_depot(new, action, events)
     elif isinstance(action, EndPhase):
         new.done.append(side)
-        events.append(
-            Event("phase_end", f"{side.capitalize()} ends {state.phase.name or state.phase.phase}", data={"side": side})
-        )
+        events.append(Event("phase_end", f"{side.capitalize()} ends {state.phase.name or phase}", data={"side": side}))
         if not current_actors(new):
+            _end_step(new, events)
             _advance(new, events)
     else:
         raise IllegalAction(f"unknown action {action!r}")
@@ -250,8 +341,11 @@ def _walk(state: State, u: Unit, path: list[Hex], events: list[Event]) -> None:
             break
         u.mp = max(0.0, u.mp - w)
         u.hex = nxt
+        u.entrench_h = 0.0
+        u.activity = "move" if u.activity == "rest" else u.activity
         walked.append(nxt)
         fog.after_step(state, u, events)
+        supply.capture_depots(state, u, events)
         if j in zoc:
             u.mp = 0.0
             if nxt != path[-1]:
@@ -319,16 +413,26 @@ def _advance(state: State, events: list[Event]) -> None:
 
 def _begin_step(state: State, events: list[Event]) -> None:
     step = state.phase
-    fog.recompute(state)
     sides = _step_sides(state)
-    if step.phase == "air" and state.night:
-        state.done = list(sides)  # no flying at night
-        events.append(Event("phase_skip", "Night: no air operations"))
-        return
+    if step.phase == "air":
+        air.reset(state)
+        if state.night:
+            fog.recompute(state)
+            state.done = list(sides)  # no flying at night
+            events.append(Event("phase_skip", "Night: no air operations"))
+            return
+    if step.phase == "supply":
+        for side in sides:
+            supply.supply_phase(state, side, events)
     if step.phase == "movement":
         for side in sides:
             for u in state.units_of(side):
                 u.mp = movement.mp_allowance(state, u)
+    if step.phase == "combat":
+        for side in sides:
+            for u in state.units_of(side):
+                u.acted = False
+    fog.recompute(state)
     events.append(
         Event("phase_start", f"{turn_label(state)}: {step.name or step.phase}", data={"phase": step.phase, "sides": sides})
     )
@@ -336,9 +440,19 @@ def _begin_step(state: State, events: list[Event]) -> None:
         _advance(state, events)
 
 
+def _end_step(state: State, events: list[Event]) -> None:
+    """What happens when every side has ended the phase: the air battle after the air phase."""
+    if state.phase.phase == "air":
+        air.resolve(state, events)
+        fog.recompute(state)
+
+
 def _end_of_turn(state: State, events: list[Event]) -> None:
+    hours = state.scenario.turn_hours[state.turn]
     for u in state.units.values():
         u.mp = 0.0
+        if u.status == ACTIVE and u.activity in ("rest", "defend"):
+            u.entrench_h += hours
     victory.update_control(state, events)
     last = state.turn + 1 >= state.scenario.turns
     victory.check_end(state, events, final=last)

@@ -6,9 +6,10 @@ changes during a game, the dice included, lives here and goes into ``to_dict``.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from game.hexgrid import Hex
@@ -27,8 +28,91 @@ class StateFormatError(ValueError):
     """A stored state that cannot be read or belongs to another version of the scenario."""
 
 
+def _plain(v: Any) -> Any:
+    """Tuples (hexes) become lists so the canonical JSON is the same before and after a save."""
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "bool": (bool,),
+}
+
+
+def _check_type(owner: str, name: str, typestr: str, value: Any) -> None:
+    """Loose type check of a stored value against its field's annotation."""
+    base = typestr.split("[")[0].split(" |")[0].strip()
+    optional = "None" in typestr
+    if value is None:
+        if optional:
+            return
+        raise StateFormatError(f"state is damaged or incomplete: {owner}.{name} is missing")
+    if base in _TYPES:
+        ok = isinstance(value, _TYPES[base]) and (base == "bool" or not isinstance(value, bool))
+    elif base == "Hex":
+        ok = isinstance(value, list) and len(value) == 2 and all(type(x) is int for x in value)
+    elif base == "dict":
+        ok = isinstance(value, dict)
+    elif base == "list":
+        ok = isinstance(value, list)
+    else:
+        ok = True
+    if not ok:
+        raise StateFormatError(f"state is damaged or incomplete: {owner}.{name} has the wrong type ({type(value).__name__})")
+
+
+class Record:
+    """Plain-data records: to_dict / from_dict by field name, hex fields back to tuples."""
+
+    HEX_FIELDS: tuple[str, ...] = ()
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        names = cls.__dict__.get("_field_names")
+        if names is None:
+            names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+            cls._field_names = names  # type: ignore[attr-defined]
+        return names
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.__dict__
+        return {n: _plain(d[n]) for n in self._names()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]):
+        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        if not isinstance(d, dict) or set(d) != set(names):
+            missing = set(names) - set(d) if isinstance(d, dict) else set(names)
+            raise StateFormatError(
+                f"state is damaged or incomplete: {cls.__name__.lower()} record has wrong fields (missing: {', '.join(sorted(missing)) or 'none'})"
+            )
+        for f in fields(cls):  # type: ignore[arg-type]
+            _check_type(cls.__name__, f.name, str(f.type), d[f.name])
+        kw = dict(d)
+        for h in cls.HEX_FIELDS:
+            if kw[h] is not None:
+                kw[h] = (int(kw[h][0]), int(kw[h][1]))
+        return cls(**kw)
+
+    def copy(self):
+        """Shallow copy with its own dicts and lists (records hold no deeper structures)."""
+        new = object.__new__(type(self))
+        new.__dict__.update({k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in self.__dict__.items()})
+        return new
+
+
 @dataclass
-class Unit:
+class Unit(Record):
+    HEX_FIELDS = ("hex",)
+
     id: str
     side: str
     type: str
@@ -44,53 +128,65 @@ class Unit:
     supply: float  # 0..1: share of a full supply state
     mp: float = 0.0  # movement points left this phase
     lost: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    entrench_h: float = 0.0  # hours halted in place: builds up the defensive posture
+    activity: str = "rest"  # rest | move | defend | attack since its side's last supply phase
+    acted: bool = False  # attacked (or fired) this phase
+    cut: bool = False  # no supply line at its side's last supply phase
 
     @property
     def active(self) -> bool:
         return self.status == ACTIVE
 
-    def copy(self) -> Unit:
-        return replace(self, lost=dict(self.lost))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "side": self.side,
-            "type": self.type,
-            "hex": None if self.hex is None else [self.hex[0], self.hex[1]],
-            "status": self.status,
-            "arrives": self.arrives,
-            "men": self.men,
-            "tanks": self.tanks,
-            "armored_cars": self.armored_cars,
-            "guns": self.guns,
-            "quality": self.quality,
-            "cohesion": self.cohesion,
-            "supply": self.supply,
-            "mp": self.mp,
-            "lost": {k: self.lost[k] for k in COUNTS},
-        }
+@dataclass
+class Depot(Record):
+    HEX_FIELDS = ("hex",)
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Unit:
-        h = d["hex"]
-        return cls(
-            id=d["id"],
-            side=d["side"],
-            type=d["type"],
-            hex=None if h is None else (int(h[0]), int(h[1])),
-            status=d["status"],
-            arrives=int(d["arrives"]),
-            men=int(d["men"]),
-            tanks=int(d["tanks"]),
-            armored_cars=int(d["armored_cars"]),
-            guns=int(d["guns"]),
-            quality=float(d["quality"]),
-            cohesion=float(d["cohesion"]),
-            supply=float(d["supply"]),
-            mp=float(d["mp"]),
-            lost={k: int(d["lost"][k]) for k in COUNTS},
-        )
+    id: str
+    side: str  # who holds it now
+    hex: Hex
+    stock: float  # tons
+    status: str  # active | destroyed
+
+
+@dataclass
+class Convoy(Record):
+    id: int
+    side: str
+    trucks: int
+    cargo: float  # tons aboard
+    source: str  # "railhead" or a depot id
+    dest: str  # depot id (or "railhead" on the way back)
+    leg: str  # out | back | front
+    arrive_h: float  # hours from the scenario start
+
+
+@dataclass
+class SideSupply(Record):
+    trucks_idle: int  # at the railhead
+    front_idle: int  # local transport at the front
+    routes: dict[str, int]  # depot -> standing weight for railhead convoys
+    initial: float = 0.0  # tons in depots at the start
+    shipped: float = 0.0
+    delivered: float = 0.0
+    delivered_turn: float = 0.0
+    consumed: float = 0.0
+    lost_transit: float = 0.0
+    lost_depot: float = 0.0
+    captured_in: float = 0.0
+    returned: float = 0.0  # cargo brought back when no depot could take it
+
+
+@dataclass
+class AirUnit(Record):
+    id: str
+    side: str
+    type: str
+    aircraft: int
+    pilot_quality: float
+    base: str
+    lost: int = 0
+    assigned: int = 0  # aircraft committed this turn
 
 
 @dataclass
@@ -109,6 +205,15 @@ class State:
     losses: dict[str, dict[str, int]]  # side -> kind -> count, for the after-action report
     result: dict[str, Any] | None = None  # {winner, result, score, reason} once over
     view_of: str | None = None  # set on observe() projections: they cannot be played
+    depots: dict[str, Depot] = field(default_factory=dict)
+    convoys: list[Convoy] = field(default_factory=list)
+    logistics: dict[str, SideSupply] = field(default_factory=dict)  # per side with truck supply
+    air_units: dict[str, AirUnit] = field(default_factory=dict)
+    air_orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # this turn's, hidden from the enemy
+    air: dict[str, Any] = field(default_factory=dict)  # this turn's results: control, cas, interdiction, recon
+    notes: dict[str, str] = field(default_factory=dict)  # unit id -> why it is (not) in supply
+    prisoners: dict[str, int] = field(default_factory=dict)  # side -> its men taken prisoner
+    next_id: int = 1
 
     def copy(self) -> State:
         return State(
@@ -126,6 +231,15 @@ class State:
             losses={k: dict(v) for k, v in self.losses.items()},
             result=None if self.result is None else dict(self.result),
             view_of=self.view_of,
+            depots={k: d.copy() for k, d in self.depots.items()},
+            convoys=[c.copy() for c in self.convoys],
+            logistics={k: v.copy() for k, v in self.logistics.items()},
+            air_units={k: a.copy() for k, a in self.air_units.items()},
+            air_orders={k: [dict(o) for o in v] for k, v in self.air_orders.items()},
+            air=copy.deepcopy(self.air),
+            notes=dict(self.notes),
+            prisoners=dict(self.prisoners),
+            next_id=self.next_id,
         )
 
     # --- convenience reads ----------------------------------------------------------------
@@ -171,6 +285,15 @@ class State:
             "losses": {s: {k: self.losses[s][k] for k in LOSS_KINDS} for s in sorted(self.losses)},
             "result": self.result,
             "view_of": self.view_of,
+            "depots": [d.to_dict() for d in self.depots.values()],
+            "convoys": [c.to_dict() for c in self.convoys],
+            "logistics": {k: v.to_dict() for k, v in sorted(self.logistics.items())},
+            "air_units": [a.to_dict() for a in self.air_units.values()],
+            "air_orders": {k: v for k, v in sorted(self.air_orders.items())},
+            "air": _plain(self.air),
+            "notes": dict(sorted(self.notes.items())),
+            "prisoners": dict(sorted(self.prisoners.items())),
+            "next_id": self.next_id,
         }
 
     @classmethod
@@ -206,6 +329,15 @@ class State:
                 losses={s: {k: int(v[k]) for k in LOSS_KINDS} for s, v in d["losses"].items()},
                 result=d["result"],
                 view_of=d.get("view_of"),
+                depots={x["id"]: Depot.from_dict(x) for x in d["depots"]},
+                convoys=[Convoy.from_dict(x) for x in d["convoys"]],
+                logistics={k: SideSupply.from_dict(v) for k, v in d["logistics"].items()},
+                air_units={x["id"]: AirUnit.from_dict(x) for x in d["air_units"]},
+                air_orders={k: list(v) for k, v in d["air_orders"].items()},
+                air=dict(d["air"]),
+                notes=dict(d["notes"]),
+                prisoners={k: int(v) for k, v in d["prisoners"].items()},
+                next_id=int(d["next_id"]),
             )
             _check_loaded(state)
             return state
@@ -230,6 +362,8 @@ def _check_loaded(state: State) -> None:
         problems.append("unknown side in spotted or losses")
     known = {u.id for u in scen.units}
     for u in state.units.values():
+        if set(u.lost) != set(COUNTS) or not all(type(v) is int and v >= 0 for v in u.lost.values()):
+            problems.append(f"unit {u.id!r} has damaged losses")
         if u.id not in known or u.side not in sides or u.type not in scen.rules.unit_types:
             problems.append(f"unit {u.id!r} does not belong to scenario {scen.id!r}")
         elif u.status not in STATUSES:

@@ -9,7 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.actions import ACTION_TYPES, ActionFormatError, EndPhase, Move, from_dict, to_dict
+from game.actions import (
+    ACTION_TYPES,
+    ActionFormatError,
+    AssignAir,
+    Attack,
+    DestroyDepot,
+    EndPhase,
+    Move,
+    RouteTrucks,
+    from_dict,
+    to_dict,
+)
 
 text = st.text(min_size=0, max_size=30)
 ints = st.integers(min_value=-(10**9), max_value=10**9)
@@ -17,7 +28,8 @@ hexes = st.tuples(ints, ints)
 
 
 def test_known_kinds():
-    assert ACTION_TYPES == {"move": Move, "end_phase": EndPhase}
+    assert {"move", "end_phase", "attack", "assign_air", "route_trucks", "destroy_depot"} == set(ACTION_TYPES)
+    assert ACTION_TYPES["move"] is Move and ACTION_TYPES["end_phase"] is EndPhase
 
 
 def test_to_dict_shapes():
@@ -53,7 +65,7 @@ def test_rejects_non_mapping(bad):
         from_dict(bad)
 
 
-@pytest.mark.parametrize("kind", [None, "attack", "Move", "", 1])
+@pytest.mark.parametrize("kind", [None, "charge", "Move", "", 1])
 def test_rejects_unknown_kind(kind):
     d = {"side": "soviet"} if kind is None else {"kind": kind, "side": "soviet"}
     with pytest.raises(ActionFormatError, match="unknown action kind") as e:
@@ -161,3 +173,27 @@ def test_kind_is_class_level_not_a_field():
     assert [f.name for f in dataclasses.fields(Move)] == ["side", "unit", "to"]
     assert [f.name for f in dataclasses.fields(EndPhase)] == ["side"]
     assert Move.kind == "move" and EndPhase.kind == "end_phase"
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        Attack("soviet", (3, 4), ("su_tank_1", "su_art")),
+        AssignAir("japanese", "jp_24_sentai", "superiority", "west", 20),
+        RouteTrucks("soviet", "railhead", "su_depot", 300),
+        DestroyDepot("japanese", "jp_depot"),
+    ],
+)
+def test_new_actions_round_trip(action):
+    d = to_dict(action)
+    assert from_dict(d) == action
+    assert from_dict(json.loads(json.dumps(d))) == action
+
+
+def test_new_actions_reject_bad_fields():
+    with pytest.raises(ActionFormatError, match="list of unit ids"):
+        from_dict({"kind": "attack", "side": "soviet", "target": [1, 2], "units": "su_tank_1"})
+    with pytest.raises(ActionFormatError, match="whole number"):
+        from_dict({"kind": "route_trucks", "side": "soviet", "source": "railhead", "dest": "d", "trucks": 2.5})
+    with pytest.raises(ActionFormatError, match="whole number"):
+        from_dict({"kind": "assign_air", "side": "soviet", "unit": "u", "mission": "recon", "target": "z", "aircraft": True})

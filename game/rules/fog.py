@@ -23,12 +23,18 @@ def spot_range(state: State, unit: Unit) -> int:
 def recompute(state: State) -> None:
     """Who sees whom now (at each phase start); moves then add to it incrementally."""
     active = [u for u in state.units.values() if u.status == ACTIVE and u.hex is not None]
-    for side in state.scenario.sides:
+    scen = state.scenario
+    for side in scen.sides:
         own = [(u.hex, spot_range(state, u)) for u in active if u.side == side]
+        recon = set(state.air.get("recon", {}).get(side, [])) if not state.night else set()
         seen = [
             e.id
             for e in active
-            if e.side != side and any(distance(h, e.hex) <= r for h, r in own)  # type: ignore[arg-type]
+            if e.side != side
+            and (
+                any(distance(h, e.hex) <= r for h, r in own)  # type: ignore[arg-type]
+                or (recon and scen.zone_of[scen.map.index[e.hex]] in recon)  # type: ignore[index]
+            )
         ]
         state.spotted[side] = sorted(seen)
 
@@ -69,6 +75,22 @@ def observe(state: State, side: str) -> State:
     enemy = state.scenario.other(side)
     view.spotted = {side: sorted(seen), enemy: []}
     view.losses = {s: (v if s == side else dict.fromkeys(v, 0)) for s, v in view.losses.items()}
+    # the enemy's orders, trucks and stocks are its own secret; its depots' places are known
+    view.air_orders = {side: view.air_orders.get(side, []), enemy: []}
+    for a in view.air_units.values():
+        if a.side == enemy:
+            a.assigned = 0
+    view.convoys = [c for c in view.convoys if c.side == side]
+    view.logistics = {k: v for k, v in view.logistics.items() if k == side}
+    for d in view.depots.values():
+        if d.side == enemy:
+            d.stock = 0.0
+    view.notes = {k: v for k, v in view.notes.items() if k in view.units and view.units[k].side == side}
+    if "draws" in view.air:
+        view.air["draws"] = {k: v for k, v in view.air["draws"].items() if k == side}
+    for key in ("cas", "interdiction", "recon"):
+        if key in view.air:
+            view.air[key] = {k: (v if k == side else type(v)()) for k, v in view.air[key].items()}
     view.rng = Rng(0)
     view.view_of = side
     return view

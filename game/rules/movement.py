@@ -101,6 +101,11 @@ def mp_allowance(state: State, unit: Unit) -> float:
     mp = scen.unit_type(unit.type).mp * scen.spec.calendar.mp_factor
     if state.night:
         mp *= scen.rules.parameters.night_mp_factor
+    sup = scen.rules.supply
+    if unit.supply < sup.out:
+        mp *= sup.out_mp_factor
+    elif unit.supply < sup.low:
+        mp *= sup.low_mp_factor
     return mp
 
 

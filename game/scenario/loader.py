@@ -29,6 +29,7 @@ from game.scenario.schema import (
     VictorySpec,
     did_you_mean,
 )
+from game.scenario.systems_loader import check_systems
 from game.scenario.yamlload import LoadedYaml, Problem, load_yaml
 
 Loc = tuple[str | int, ...]
@@ -141,6 +142,37 @@ def load_ruleset(path: Path) -> tuple[RulesetSpec | None, str, list[Problem]]:
 
 def _ruleset_checks(spec: RulesetSpec, doc: LoadedYaml) -> list[Problem]:
     problems = []
+    for tid, t in spec.unit_types.items():
+        for kind, eq in t.equipment.items():
+            loc = ("unit_types", tid, "equipment", kind)
+            if eq not in spec.equipment:
+                problems.append(doc.problem(loc, f"{loc_text(loc)}: unknown equipment '{eq}'{did_you_mean(eq, spec.equipment)}"))
+            elif spec.equipment[eq].kind != kind:
+                problems.append(
+                    doc.problem(
+                        loc,
+                        f"{loc_text(loc)}: '{eq}' is {spec.equipment[eq].kind.replace('_', ' ')}, not {kind.replace('_', ' ')}",
+                    )
+                )
+    if spec.supply.trace_class not in spec.movement_classes:
+        problems.append(
+            doc.problem(
+                ("supply", "trace_class"),
+                f"supply.trace_class: unknown movement class '{spec.supply.trace_class}'{did_you_mean(spec.supply.trace_class, spec.movement_classes)}",
+            )
+        )
+    if spec.combat.results[-1].at_least is not None or any(r.at_least is None for r in spec.combat.results[:-1]):
+        problems.append(
+            doc.problem(
+                ("combat", "results"), "combat.results: every result but the last needs at_least; the last catches the rest"
+            )
+        )
+    if abs(sum(x.p for x in spec.combat.shifts) - 1.0) > 1e-6:
+        problems.append(
+            doc.problem(
+                ("combat", "shifts"), f"combat.shifts: probabilities add up to {sum(x.p for x in spec.combat.shifts):g}, not 1"
+            )
+        )
     has_move = any(s.phase == "movement" for s in spec.turn_sequence)
     if not has_move:
         problems.append(doc.problem(("turn_sequence",), "turn_sequence has no movement phase"))
@@ -243,6 +275,8 @@ def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Proble
     setups = _check_units(units, doc, gmap, map_spec, rules, calendar, problems)
     objectives, levels = _check_victory(victory, doc, gmap, map_spec, problems) if victory else ([], [])
 
+    systems = check_systems(data, doc, ctx, gmap, map_spec, rules, problems)
+
     problems = _dedupe_sorted(problems)
     if problems or top is None or gmap is None or rules is None or victory is None:
         if not problems:
@@ -269,6 +303,7 @@ def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Proble
         units=setups,
         objectives=objectives,
         levels=levels,
+        **systems,
     ), []
 
 
@@ -379,6 +414,41 @@ def _check_units(
             if u.at is None and u.hex is None:
                 problems.append(doc.problem(loc, f"{loc_text(loc)}: unit '{u.id}' needs 'at' (km), 'hex' or 'arrives'"))
             start = _place_hex(u.at, u.hex, gmap, map_spec, doc, loc, f"unit '{u.id}'", problems)
+        equipment: dict[str, str] = {}
+        if rules is not None and u.type in rules.unit_types:
+            equipment = dict(rules.unit_types[u.type].equipment)
+            for kind, eq in u.equipment.items():
+                if eq not in rules.equipment:
+                    problems.append(
+                        doc.problem(
+                            loc + ("equipment", kind),
+                            f"{loc_text(loc)}.equipment.{kind}: unknown equipment '{eq}'{did_you_mean(eq, rules.equipment)}",
+                        )
+                    )
+                elif rules.equipment[eq].kind != kind:
+                    problems.append(
+                        doc.problem(
+                            loc + ("equipment", kind), f"{loc_text(loc)}.equipment.{kind}: '{eq}' is not {kind.replace('_', ' ')}"
+                        )
+                    )
+                else:
+                    equipment[kind] = eq
+            for kind in ("tanks", "armored_cars", "guns"):
+                if getattr(u, kind).value > 0 and kind not in equipment:
+                    problems.append(
+                        doc.problem(
+                            loc + (kind,),
+                            f"{loc_text(loc + (kind,))}: unit type '{u.type}' has no {kind.replace('_', ' ')}; name the model in equipment.{kind}",
+                        )
+                    )
+            if u.posture is not None and u.posture not in [p.name for p in rules.combat.postures]:
+                names = [p.name for p in rules.combat.postures]
+                problems.append(
+                    doc.problem(
+                        loc + ("posture",),
+                        f"{loc_text(loc)}.posture: unknown posture '{u.posture}'{did_you_mean(u.posture, names)}",
+                    )
+                )
         place = start or entry
         if place is not None and rules is not None and gmap is not None and u.type in rules.unit_types:
             cls = rules.unit_types[u.type].movement_class
@@ -414,6 +484,8 @@ def _check_units(
                 cohesion=u.cohesion,
                 supply=u.supply,
                 sources={f: (getattr(u, f).source or u.source or "") for f in COUNT_FIELDS if getattr(u, f).value},
+                posture=u.posture,
+                equipment=equipment,
             )
         )
     # enemies may not share a starting hex

@@ -27,6 +27,57 @@ class UnitSetup:
     cohesion: float
     supply: float
     sources: dict[str, str] = field(default_factory=dict)
+    posture: str | None = None
+    equipment: dict[str, str] = field(default_factory=dict)  # kind -> equipment id (type default filled in)
+
+
+@dataclass(frozen=True)
+class DepotSetup:
+    id: str
+    name: str
+    side: str
+    hex: Hex
+    stock_t: float
+
+
+@dataclass(frozen=True)
+class LogisticsSetup:
+    side: str
+    railhead: str
+    railhead_km: float
+    truck_km_per_day: float
+    trucks: int
+    payload_t: float
+    front_trucks: int
+    entry: Hex
+    routes: dict[str, int]  # depot id -> standing weight for railhead convoys
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AirZone:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Airfield:
+    id: str
+    name: str
+    side: str
+    distance_km: float
+
+
+@dataclass(frozen=True)
+class AirUnitSetup:
+    id: str
+    name: str
+    side: str
+    type: str
+    aircraft: int
+    pilot_quality: float
+    base: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +114,20 @@ class Scenario:
     units: list[UnitSetup]
     objectives: list[Objective]
     levels: list[VictoryLevel]
+    logistics: dict[str, LogisticsSetup] = field(default_factory=dict)
+    depots: list[DepotSetup] = field(default_factory=list)
+    air_zones: list[AirZone] = field(default_factory=list)
+    zone_of: list[str] = field(default_factory=list)  # air zone id of each hex index
+    airfields: dict[str, Airfield] = field(default_factory=dict)
+    air_units: list[AirUnitSetup] = field(default_factory=list)
+
+    @property
+    def turn_start_hours(self) -> list[float]:
+        """Hours from the start of the scenario to the start of each turn (and to its end, last)."""
+        out = [0.0]
+        for h in self.turn_hours:
+            out.append(out[-1] + h)
+        return out
 
     @property
     def turns(self) -> int:

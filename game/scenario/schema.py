@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from game.scenario.systems_schema import AircraftSpec, AirRules, CombatRules, EquipmentSpec, SideDoctrine, SupplyRules
+
 PHASE_KINDS = ("air", "supply", "movement", "combat", "end_of_turn")
 SIDE_IDS = ("soviet", "japanese")
 COUNT_FIELDS = ("men", "tanks", "armored_cars", "guns")
@@ -61,6 +63,7 @@ ClassRef = ref("movement_classes", "movement class")
 SideRef = ref("sides", "side")
 UnitTypeRef = ref("unit_types", "unit type")
 PlaceRef = ref("places", "place")
+AircraftRef = ref("aircraft", "aircraft type")
 
 
 class Strict(BaseModel):
@@ -116,6 +119,7 @@ class _Costed(Strict):
 
 
 class TerrainSpec(_Costed):
+    defence: float = Field(gt=0)  # defender's strength multiplier in this terrain
     elevation_m: float = 0.0
     spot_bonus: int = 0
     color: str | None = None
@@ -140,6 +144,10 @@ class UnitTypeSpec(Strict):
     symbol: str = "infantry"
     spot_range: int | None = Field(default=None, ge=0, le=10)
     zoc: bool = True
+    combat: Literal["infantry", "armour", "artillery", "cavalry", "support"]
+    men_factor: float = Field(default=1.0, ge=0, le=2)
+    fire_range: int = Field(default=0, ge=0, le=30)
+    equipment: dict[Literal["tanks", "armored_cars", "guns"], str] = {}
     source: str | None = None
 
 
@@ -176,6 +184,12 @@ class RulesetSpec(Strict):
     crossings: dict[Ident, CrossingKindSpec] = {}
     roads: dict[Ident, RoadKindSpec] = {}
     unit_types: dict[Ident, UnitTypeSpec] = Field(min_length=1)
+    equipment: dict[Ident, EquipmentSpec] = Field(min_length=1)
+    aircraft: dict[Ident, AircraftSpec] = Field(min_length=1)
+    sides: dict[Literal["soviet", "japanese"], SideDoctrine]
+    combat: CombatRules
+    supply: SupplyRules
+    air: AirRules
     turn_sequence: list[PhaseStep] = Field(min_length=1)
 
 
@@ -296,9 +310,75 @@ class UnitSpec(Strict):
     cohesion: float = Field(default=100.0, ge=0, le=100)
     supply: float = Field(default=1.0, ge=0, le=1)
     arrives: Arrival | None = None
+    posture: str | None = None  # a posture from the ruleset (e.g. fortified) held at the start
+    equipment: dict[Literal["tanks", "armored_cars", "guns"], str] = {}
     note: str | None = None
 
     @field_validator("men", "tanks", "armored_cars", "guns", mode="before")
+    @classmethod
+    def _strength(cls, v: Any) -> Any:
+        return _strength_before(v)
+
+
+class RailheadSpec(Strict):
+    name: str
+    distance_km: float = Field(gt=0, le=5000)
+    source: str | None = None
+
+
+class DepotSpec(Strict):
+    id: Ident
+    name: str
+    at: Point
+    stock_t: float = Field(ge=0)
+    source: str | None = None
+
+
+class SideLogisticsSpec(Strict):
+    """One side's truck supply: railhead, truck pool, entry, depots and standing routes."""
+
+    railhead: RailheadSpec
+    truck_km_per_day: float = Field(gt=0)
+    trucks: Strength
+    payload_t: float = Field(gt=0, le=20)
+    front_trucks: Strength = Strength(value=0)
+    entry: Point
+    depots: list[DepotSpec] = Field(min_length=1)
+    routes: dict[str, int] = {}
+    source: str | None = None
+
+    @field_validator("trucks", "front_trucks", mode="before")
+    @classmethod
+    def _strength(cls, v: Any) -> Any:
+        return _strength_before(v)
+
+
+class AirZoneSpec(Strict):
+    id: Ident
+    name: str
+    polygon: Annotated[list[Point], Field(min_length=3, max_length=1000)]
+
+
+class AirfieldSpec(Strict):
+    id: Ident
+    name: str
+    side: SideRef
+    distance_km: float = Field(ge=0, le=3000)
+    source: str | None = None
+
+
+class AirUnitSpec(Strict):
+    id: Ident
+    name: str
+    side: SideRef
+    type: AircraftRef
+    aircraft: Strength
+    pilot_quality: float = Field(gt=0, le=3)
+    base: str
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("aircraft", mode="before")
     @classmethod
     def _strength(cls, v: Any) -> Any:
         return _strength_before(v)
@@ -377,6 +457,10 @@ class ScenarioSpec(Strict):
     map: Any  # validated on its own first (MapSpec), so its errors are reported once
     units: list[Any] = Field(min_length=1)  # each unit validated on its own (UnitSpec)
     victory: Any  # VictorySpec, validated on its own
+    logistics: dict[str, Any] = {}  # side -> SideLogisticsSpec, validated on its own
+    air_zones: list[Any] = []  # AirZoneSpec each
+    airfields: list[Any] = []  # AirfieldSpec each
+    air_units: list[Any] = []  # AirUnitSpec each
     sources: dict[str, Any] = {}
     listed: bool = True
 
