@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file", metavar="FILE")
     r.add_argument("--verify", action="store_true", help="exit 0 when every recorded hash matches")
 
+    ru = sub.add_parser("rules", help="the rule numbers, read from the ruleset")
+    ru.add_argument("--ruleset", default=None, metavar="PATH", help="a ruleset file (default: scenarios/ruleset.yaml)")
+    ru.add_argument("--markdown", action="store_true", help="the block docs/RULES.md carries")
+    ru.add_argument("--update", metavar="DOC", help="rewrite the generated block in DOC (e.g. docs/RULES.md)")
+
     b = sub.add_parser("bench", help="performance figures")
     b.add_argument("--json", action="store_true")
     return p
@@ -110,6 +115,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.replay import write_record
+    from game.rules.supply import side_report
     from game.simulate import AgentError, play_game
 
     if args.games < 1:
@@ -153,6 +159,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 "actions": len(rec.actions),
                 "final_hash": rec.final_hash,
                 "losses": {s: {k: final.losses[s][k] for k in LOSS_KINDS} for s in SIDES},
+                "prisoners": {s: final.prisoners.get(s, 0) for s in SIDES},
+                "supply": {s: side_report(final, s) for s in SIDES if s in final.logistics},
                 "events": dict(sorted(rec.event_counts.items())),
             }
         )
@@ -249,6 +257,27 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0 if res.ok else 1
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from game.rulestext import block, render
+    from game.scenario.loader import load_ruleset
+
+    path = Path(args.ruleset) if args.ruleset else SCENARIO_DIR / "ruleset.yaml"
+    rules, _, problems = load_ruleset(path)
+    for pr in problems:
+        print(pr, file=sys.stderr)
+    if rules is None:
+        return 1
+    if args.update:
+        from game.rulestext import refresh
+
+        doc = Path(args.update)
+        doc.write_text(refresh(doc.read_text(encoding="utf-8"), rules), encoding="utf-8")
+        print(f"{doc}: rule numbers updated")
+        return 0
+    print(block(rules) if args.markdown else render(rules))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from game.bench import run_bench
 
@@ -267,6 +296,7 @@ COMMANDS = {
     "simulate": cmd_simulate,
     "oob": cmd_oob,
     "replay": cmd_replay,
+    "rules": cmd_rules,
     "bench": cmd_bench,
 }
 
