@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--record", metavar="FILE", help="save the game (actions and per-turn hashes) for replay --verify")
 
+    rp = sub.add_parser("report", help="play some turns headless and show supply, depots, air control and losses")
+    rp.add_argument("scenario", metavar="SCENARIO")
+    rp.add_argument("--seed", type=int, default=0)
+    rp.add_argument("--turns", type=int, default=1, help="turns to play before reporting (default 1)")
+    rp.add_argument("--soviet", default="passive", choices=AGENT_NAMES, metavar="AGENT")
+    rp.add_argument("--japanese", default="passive", choices=AGENT_NAMES, metavar="AGENT")
+    rp.add_argument("--variant", default="default")
+    rp.add_argument("--json", action="store_true")
+
     o = sub.add_parser("oob", help="order of battle with per-side totals and sources")
     o.add_argument("scenario", metavar="SCENARIO")
     o.add_argument("--variant", default="default")
@@ -208,6 +217,23 @@ def _summary(games: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from game.report import play_turns, situation_report, situation_text
+    from game.simulate import AgentError
+
+    scen = _load(args.scenario)
+    if scen is None:
+        return 1
+    try:
+        state, events = play_turns(scen, args.seed, {"soviet": args.soviet, "japanese": args.japanese}, args.turns, args.variant)
+    except (AgentUnavailable, AgentError) as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    rep = situation_report(state, events)
+    print(json.dumps(rep, indent=1, ensure_ascii=False) if args.json else situation_text(rep))
+    return 0
+
+
 def cmd_oob(args: argparse.Namespace) -> int:
     scen = _load(args.scenario)
     if scen is None:
@@ -295,6 +321,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "simulate": cmd_simulate,
     "oob": cmd_oob,
+    "report": cmd_report,
     "replay": cmd_replay,
     "rules": cmd_rules,
     "bench": cmd_bench,

@@ -128,3 +128,22 @@ def test_bench_reports_figures(capsys):
     assert figures["movement_range_ms"] > 0 and figures["simulate_game_s"] > 0
     assert figures["movement_map_hexes"] >= 3000
     assert figures["movement_range_hexes"] > 300  # a 12-MP tank on open steppe really searched
+
+
+def test_report_shows_supply_depots_and_air(capsys):
+    code, out, _ = run_main(
+        capsys, "report", "test_skirmish", "--turns", "2", "--soviet", "random", "--japanese", "random", "--seed", "4"
+    )
+    assert code == 0
+    assert "Soviet supply:" in out and "trucks" in out and "delivered" in out
+    assert "Plateau dump" in out and "forecast" in out
+    assert "In supply from" in out or "Out of supply" in out
+    code, out, _ = run_main(capsys, "report", "test_skirmish", "--turns", "1", "--json")
+    data = json.loads(out)
+    assert code == 0 and set(data["supply"]) == {"soviet", "japanese"}
+    assert all("supply_note" in u for u in data["units"])
+
+
+def test_rules_prints_numbers_from_the_ruleset(capsys):
+    code, out, _ = run_main(capsys, "rules")
+    assert code == 0 and "BT-5 (45 mm)" in out and "Combat results" in out
