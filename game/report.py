@@ -116,7 +116,7 @@ def situation_text(rep: dict[str, Any]) -> str:
     out.append(
         "\nLosses so far: "
         + "; ".join(
-            f"{s}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in l.items() if v) for s, l in rep["losses"].items()
+            f"{s}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in lost.items() if v) for s, lost in rep["losses"].items()
         )
     )
     if rep["combat_last_turn"]:
