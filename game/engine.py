@@ -208,8 +208,9 @@ def _legal_supply(state: State, side: str) -> list[Action]:
     own = sorted(d.id for d in state.depots.values() if d.side == side and d.status == "active")
     total = supply.trucks_alive(state, side)["railhead"]
     for d in own:
+        others = sum(w for k, w in sup.routes.items() if k != d and k in own)
         for n in sorted({0, total // 2, total}):
-            if sup.routes.get(d, 0) != n:
+            if sup.routes.get(d, 0) != n and (n > 0 or others > 0):
                 out.append(RouteTrucks(side, "railhead", d, n))
     if sup.front_idle > 0:
         for src in own:

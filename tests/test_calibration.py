@@ -7,11 +7,12 @@ The bands are wide on purpose: the anchors themselves are uncertain (M/L confide
 
 from __future__ import annotations
 
+from builders import advance_to, build, unit
+
 from game.engine import new_game
 from game.hexgrid import neighbors
 from game.rng import Rng
 from game.rules import air, combat, fog, supply
-from tests.builders import advance_to, build, unit
 
 
 def _expected_rates(preview, who: str) -> dict[str, float]:

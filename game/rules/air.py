@@ -151,7 +151,7 @@ def resolve(state: State, events: list[Event]) -> None:
                     lost[o] += _lose(state, au, kills * n / f_n[o], rng)
         strength = {s: f_q[s] * survive[s] for s in sides}
         total = sum(strength.values())
-        if total <= 0:
+        if total <= 0 or sum(f_n.values()) < air.control_min_sorties:
             level = "none"
         else:
             s0, s1 = sides
@@ -178,7 +178,7 @@ def resolve(state: State, events: list[Event]) -> None:
                     state.air["interdiction"][s][zone] = round(state.air["interdiction"][s].get(zone, 0.0) + left * effect, 6)
                 elif m == "recon":
                     recon_here = True
-            if level == s or (recon_here and (rel != "enemy" or air.recon_spots_contested and level == "contested")):
+            if level == s or (recon_here and (level == "none" or (air.recon_spots_contested and level == "contested"))):
                 if zone not in state.air["recon"][s]:
                     state.air["recon"][s].append(zone)
         if level != "none":

@@ -63,6 +63,7 @@ class CombatPreview:
     outcomes: tuple[CombatOutcome, ...]
     cas_used: float = 0.0  # tons of bombs from the zone's ground-support pool
     notes: tuple[str, ...] = field(default_factory=tuple)
+    unit_factor: dict[str, float] = field(default_factory=dict)  # per-unit casualty multiplier
 
     def expected_losses(self, who: str) -> dict[str, float]:
         key = "attacker_losses" if who == "attacker" else "defender_losses"
@@ -328,18 +329,20 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
     n_att = sum(raw_value(state, u, "attack") for u in attackers)
     n_def = sum(raw_value(state, u, "defence") for u in defenders)
     lo, hi = c.opposition_clamp
-    river_loss = c.river_attacker_losses if river_units else 1.0
     night_loss = c.night_losses if night else 1.0
-    vuln = min(posture_of(state, u).vulnerability for u in defenders)
-    tank_x = c.armour_alone_tank_losses if armour_alone else 1.0
+    armour_x = c.armour_alone_tank_losses if armour_alone else 1.0
+    # per-unit casualty factors: only the units that cross water pay for it; each defender's
+    # own posture protects it (not its neighbour's trench)
+    unit_factor = {u.id: (c.river_attacker_losses if _river_factor(state, u, target) < 1.0 else 1.0) for u in attackers}
+    unit_factor.update({u.id: posture_of(state, u).vulnerability for u in defenders})
     if river_units:
-        mods.append(Modifier("Across water: attacker casualties", "attacker losses", river_loss))
+        mods.append(Modifier(f"Across water: casualties of {river_units} unit(s)", "attacker losses", c.river_attacker_losses))
     if armour_alone:
-        mods.append(Modifier("Tanks without infantry: tank losses", "attacker losses", tank_x))
+        mods.append(Modifier("Armour without infantry: vehicle losses", "attacker losses", armour_x))
         if post_best >= 2:
-            notes.append("Tanks alone cannot take a dug-in position: no retreat result possible")
+            notes.append("Armour alone cannot take a dug-in position: no retreat result possible")
     if post_best > 0:
-        mods.append(Modifier("Dug in: defender casualties", "defender losses", vuln))
+        mods.append(Modifier("Dug in: defender casualties", "defender losses", c.postures[post_best].vulnerability))
     if night:
         mods.append(Modifier("Night: casualties", "attacker losses", night_loss))
     if not attackers:
@@ -352,33 +355,15 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
         win = r >= 1.0
         f_att = min(hi, max(lo, r**-c.opposition_exponent))
         f_def = min(hi, max(lo, r**c.opposition_exponent))
-        att = (
-            c.base_loss_rate["attacker"]
-            * _size(c, n_att)
-            * f_att
-            * k
-            * (c.winner_loss if win else c.loser_loss)
-            * river_loss
-            * night_loss
-        )
-        dfn = (
-            c.base_loss_rate["defender"]
-            * _size(c, n_def)
-            * f_def
-            * k
-            * (c.loser_loss if win else c.winner_loss)
-            * vuln
-            * night_loss
-        )
+        att = c.base_loss_rate["attacker"] * _size(c, n_att) * f_att * k * (c.winner_loss if win else c.loser_loss) * night_loss
+        dfn = c.base_loss_rate["defender"] * _size(c, n_def) * f_def * k * (c.loser_loss if win else c.winner_loss) * night_loss
         a_rates = {"men": att}
         d_rates = {"men": dfn}
         for kind in KINDS:
-            a_rates[kind] = att * c.kind_loss_factor["attacker"][kind] * (tank_x if kind == "tanks" else 1.0)
+            a_rates[kind] = att * c.kind_loss_factor["attacker"][kind] * (armour_x if kind in ("tanks", "armored_cars") else 1.0)
             d_rates[kind] = dfn * c.kind_loss_factor["defender"][kind]
         if not attackers:
             a_rates = dict.fromkeys(COUNTS, 0.0)
-        a_rates = {kk: min(c.max_loss_share, v) for kk, v in a_rates.items()}
-        d_rates = {kk: min(c.max_loss_share, v) for kk, v in d_rates.items()}
         retreat = res.retreat
         if not attackers or (armour_alone and post_best >= 2):
             retreat = 0
@@ -391,8 +376,8 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
                 retreat=retreat,
                 attacker_rates=a_rates,
                 defender_rates=d_rates,
-                attacker_losses=_expected(state, attackers, a_rates),
-                defender_losses=_expected(state, defenders, d_rates),
+                attacker_losses=_expected(state, attackers, a_rates, unit_factor),
+                defender_losses=_expected(state, defenders, d_rates, unit_factor),
                 attacker_cohesion=res.attacker_cohesion if attackers else 0.0,
                 defender_cohesion=res.defender_cohesion,
             )
@@ -411,20 +396,27 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
         outcomes=tuple(outcomes),
         cas_used=cas_used,
         notes=tuple(notes),
+        unit_factor=unit_factor,
     )
 
 
-def _expected(state: State, units: list[Unit], rates: dict[str, float]) -> dict[str, float]:
+def unit_rates(state: State, rates: dict[str, float], factor: float) -> dict[str, float]:
+    """A unit's share lost per kind: the outcome's rates × its own factor, capped."""
+    cap = state.scenario.rules.combat.max_loss_share
+    return {k: min(cap, v * factor) for k, v in rates.items()}
+
+
+def _expected(state: State, units: list[Unit], rates: dict[str, float], factors: dict[str, float]) -> dict[str, float]:
     """Expected counts lost by a group at these rates, crews of lost vehicles included."""
     crew = state.scenario.rules.combat.crew_per_vehicle
     out = dict.fromkeys(COUNTS, 0.0)
     for u in units:
-        vehicles = {k: getattr(u, k) * rates[k] for k in KINDS}
+        r = unit_rates(state, rates, factors.get(u.id, 1.0))
+        vehicles = {k: getattr(u, k) * r[k] for k in KINDS}
         for k in KINDS:
             out[k] += vehicles[k]
-        out["men"] += min(
-            u.men, u.men * rates["men"] + vehicles["tanks"] * crew["tanks"] + vehicles["armored_cars"] * crew["armored_cars"]
-        )
+        crews = vehicles["tanks"] * crew["tanks"] + vehicles["armored_cars"] * crew["armored_cars"]
+        out["men"] += min(u.men, u.men * r["men"] + crews)
     return out
 
 
@@ -465,7 +457,7 @@ def take_losses(state: State, u: Unit, rates: dict[str, float], rng: Rng) -> dic
 
 def remove_unit(state: State, u: Unit, status: str, events: list[Event], prisoner_share: float = 0.0) -> int:
     """Take a unit off the map; everything it still had counts as lost. Returns prisoners."""
-    prisoners = round(u.men * prisoner_share) if status == SURRENDERED else 0
+    prisoners = math.floor(u.men * prisoner_share + 0.5) if status == SURRENDERED else 0
     for kind in COUNTS:
         n = getattr(u, kind)
         u.lost[kind] += n
@@ -486,11 +478,13 @@ def resolve(state: State, action: Attack, events: list[Event]) -> CombatPreview:
     a_lost = dict.fromkeys(COUNTS, 0)
     d_lost = dict.fromkeys(COUNTS, 0)
     for u in a_units:
-        for kk, n in take_losses(state, u, o.attacker_rates, rng).items():
+        rates = unit_rates(state, o.attacker_rates, preview.unit_factor.get(u.id, 1.0))
+        for kk, n in take_losses(state, u, rates, rng).items():
             a_lost[kk] += n
         u.cohesion = max(0.0, min(100.0, u.cohesion + o.attacker_cohesion))
     for u in d_units:
-        for kk, n in take_losses(state, u, o.defender_rates, rng).items():
+        rates = unit_rates(state, o.defender_rates, preview.unit_factor.get(u.id, 1.0))
+        for kk, n in take_losses(state, u, rates, rng).items():
             d_lost[kk] += n
         u.cohesion = max(0.0, min(100.0, u.cohesion + o.defender_cohesion))
         if u.activity != "attack":
@@ -596,7 +590,10 @@ def retreat(state: State, u: Unit, hexes: int, threats: list[Hex], events: list[
     take_losses(state, u, extra, state.rng)
     u.cohesion = max(0.0, u.cohesion - 20)
     sup = scen.rules.combat.supply_out["below"]
-    if u.cut or u.supply < sup or u.men <= 0:
+    if u.men <= 0:
+        remove_unit(state, u, ELIMINATED, events)
+        events.append(Event("eliminated", f"{_name(state, u.id)}, unable to fall back, is destroyed", data={"unit": u.id}))
+    elif u.cut or u.supply < sup:
         share = scen.rules.sides[u.side].prisoner_share
         prisoners = remove_unit(state, u, SURRENDERED, events, share)
         if share >= 0.5:
@@ -627,6 +624,7 @@ def advance(state: State, attackers: list[Unit], target: Hex, events: list[Event
         u.hex = target
         u.entrench_h = 0.0
         events.append(Event("advance", f"{_name(state, u.id)} advances into {target}", data={"unit": u.id, "to": target}))
+        fog.after_step(state, u, events)
         from game.rules import supply  # late: supply imports combat helpers
 
         supply.capture_depots(state, u, events)

@@ -173,6 +173,8 @@ def _deliveries(state: State, side: str, events: list[Event]) -> None:
     interdiction = state.air.get("interdiction", {}).get(enemy, {})
     rules = scen.rules.supply
     sup.delivered_turn = 0.0
+    open_road = road_open(state, side)
+    held: dict[str, int] = {}
     keep: list[Convoy] = []
     for cv in state.convoys:
         if cv.side != side or cv.arrive_h >= now_end - EPS:
@@ -181,7 +183,16 @@ def _deliveries(state: State, side: str, events: list[Event]) -> None:
         if cv.leg == "back":
             sup.trucks_idle += cv.trucks
             continue
-        dest = _receiving_depot(state, side, cv.dest)
+        if cv.leg == "out":
+            dest = _receiving_depot(state, side, cv.dest, open_road)
+            if dest is None and any(_usable(state, side, d) for d in state.depots):
+                # the road is cut on the ground: the convoy waits at the entry for a way through
+                cv.arrive_h = now_end
+                held[cv.dest] = held.get(cv.dest, 0) + cv.trucks
+                keep.append(cv)
+                continue
+        else:
+            dest = _receiving_depot(state, side, cv.dest)
         if cv.leg == "out" and not state.night and dest is not None:
             zone_ids = (
                 {scen.zone_of[scen.map.index[state.depots[dest].hex]], scen.zone_of[scen.map.index[log.entry]]}
@@ -223,6 +234,15 @@ def _deliveries(state: State, side: str, events: list[Event]) -> None:
         cv.arrive_h = cv.arrive_h + one_way_hours(state, side, back_to)
         keep.append(cv)
     state.convoys = keep
+    for dep, n in sorted(held.items()):
+        events.append(
+            Event(
+                "convoy_held",
+                f"{n} trucks for {depot_name(state, dep)} cannot get through: the road is cut",
+                visible_to=side,
+                data={"depot": dep, "trucks": n},
+            )
+        )
     if sup.delivered_turn > 0:
         events.append(
             Event(
@@ -234,15 +254,48 @@ def _deliveries(state: State, side: str, events: list[Event]) -> None:
         )
 
 
-def _receiving_depot(state: State, side: str, depot_id: str) -> str | None:
-    """The convoy's depot, or the nearest other one still ours, or None."""
+def _usable(state: State, side: str, depot_id: str) -> bool:
     d = state.depots.get(depot_id)
-    if d is not None and d.side == side and d.status == "active":
+    return d is not None and d.side == side and d.status == "active"
+
+
+def _receiving_depot(state: State, side: str, depot_id: str, open_road: set[int] | None = None) -> str | None:
+    """The convoy's depot, or the nearest other one still ours and reachable, or None."""
+    gm = state.scenario.map
+
+    def ok(o: Depot) -> bool:
+        return o.side == side and o.status == "active" and (open_road is None or gm.index[o.hex] in open_road)
+
+    d = state.depots.get(depot_id)
+    if d is not None and ok(d):
         return depot_id
-    others = [o for o in state.depots.values() if o.side == side and o.status == "active"]
+    others = [o for o in state.depots.values() if ok(o)]
     if not others or d is None:
         return None
     return min(others, key=lambda o: (distance(o.hex, d.hex), o.id)).id
+
+
+def road_open(state: State, side: str) -> set[int]:
+    """Hexes convoys can reach from the side's entry point: not through enemy units or their
+    zones of control (unless our own troops hold the hex), across rivers only at crossings."""
+    scen = state.scenario
+    gm = scen.map
+    table = movement.cost_table(scen, scen.rules.supply.trace_class, frozenset(state.destroyed))
+    enemies = [u for u in state.units.values() if u.side != side and u.status == ACTIVE and u.hex is not None]
+    friends = {gm.index[u.hex] for u in state.units.values() if u.side == side and u.status == ACTIVE and u.hex is not None}
+    blocked = ({gm.index[u.hex] for u in enemies} | movement.zoc_of(scen, enemies)) - friends  # type: ignore[index]
+    start = gm.index[scen.logistics[side].entry]
+    if start in blocked:
+        return set()
+    seen = {start}
+    todo = [start]
+    while todo:
+        a = todo.pop()
+        for b, _w in table[a]:
+            if b not in seen and b not in blocked:
+                seen.add(b)
+                todo.append(b)
+    return seen
 
 
 def _dispatch(state: State, side: str, events: list[Event]) -> None:
@@ -297,7 +350,7 @@ def _draw(state: State, side: str, events: list[Event]) -> None:
                 state.logistics[side].consumed += take
                 draws[dep.id] = draws.get(dep.id, 0.0) + take
                 f = 1.0 if want <= EPS else take / want
-                u.supply = min(1.0, max(0.0, u.supply + refill * f - drain * (1.0 - f)))
+                u.supply = min(1.0, max(0.0, u.supply + min(refill, 1.0 - u.supply) * f - drain * (1.0 - f)))
                 u.cut = False
                 state.notes[u.id] = (
                     f"In supply from {depot_name(state, dep.id)}, {cost[i]:g} MP away: drew {take:.1f} of {want:.1f} t"
@@ -328,9 +381,9 @@ def _draw(state: State, side: str, events: list[Event]) -> None:
                         data={"unit": u.id, "men": lost},
                     )
                 )
-            u.cohesion = max(0.0, u.cohesion + rules.out_cohesion_per_turn)
+            u.cohesion = max(0.0, u.cohesion + rules.out_cohesion_per_12h * hours / 12.0)
         elif u.supply >= rules.low and act == "rest" and u.id not in enemy_near:
-            u.cohesion = min(100.0, u.cohesion + rules.rest_cohesion_per_turn * hours / 12.0)
+            u.cohesion = min(100.0, u.cohesion + rules.rest_cohesion_per_12h * hours / 12.0)
         u.activity = "rest"
     if has_logistics:
         state.air.setdefault("draws", {})[side] = {k: round(v, 3) for k, v in sorted(draws.items())}
@@ -361,8 +414,8 @@ def route_trucks(state: State, a: RouteTrucks, events: list[Event]) -> None:
         total = trucks_alive(state, a.side)["railhead"]
         if not 0 <= a.trucks <= total:
             raise IllegalAction(f"you have {total} trucks on the railhead road, not {a.trucks}")
-        if a.trucks > 0 and sum(v for k, v in sup.routes.items() if k != a.dest) + a.trucks <= 0:
-            raise IllegalAction("no trucks to route")
+        if a.trucks == 0 and sum(v for k, v in sup.routes.items() if k != a.dest and _usable(state, a.side, k)) <= 0:
+            raise IllegalAction("every truck would stand idle at the railhead: route trucks to another depot first")
         sup.routes[a.dest] = a.trucks
         events.append(
             Event(
@@ -447,7 +500,11 @@ def depot_forecast(state: State, depot_id: str) -> dict[str, float]:
     d = state.depots[depot_id]
     scen = state.scenario
     horizon = scen.turn_start_hours[min(state.turn + 2, scen.turns)]
-    inbound = sum(c.cargo for c in state.convoys if c.dest == depot_id and c.leg in ("out", "front") and c.arrive_h < horizon)
+    inbound = sum(
+        c.cargo
+        for c in state.convoys
+        if c.dest == depot_id and c.side == d.side and c.leg in ("out", "front") and c.arrive_h < horizon
+    )
     drawn = state.air.get("draws", {}).get(d.side, {}).get(depot_id, 0.0)
     return {"stock": d.stock, "inbound": inbound, "last_draw": drawn, "forecast": max(0.0, d.stock + inbound - drawn)}
 

@@ -121,8 +121,8 @@ class SupplyRules(_S):
     out_mp_factor: Fraction
     low_mp_factor: Fraction
     attrition_per_day: Fraction
-    out_cohesion_per_turn: float
-    rest_cohesion_per_turn: float
+    out_cohesion_per_12h: float
+    rest_cohesion_per_12h: float
     truck_availability: Fraction
     interdiction_per_sortie: Fraction
     interdiction_cap: Fraction
@@ -150,6 +150,7 @@ class AirRules(_S):
     escorted_bomber_loss: Fraction
     unescorted_bomber_loss: Fraction
     control_thresholds: list[float] = Field(min_length=2, max_length=2)
+    control_min_sorties: float = Field(ge=0)
     effect: dict[Literal["superiority", "contested", "enemy"], float]
     cas_per_bomb_ton: float  # riflemen-equivalent per ton of bombs
     cas_cap: Fraction
