@@ -690,7 +690,7 @@ def test_convoys_cannot_drive_through_the_enemy(tmp_path):
     assert supply.road_open(state, "soviet") == set() or scen.map.index[state.depots["su_depot"].hex] not in supply.road_open(
         state, "soviet"
     )
-    delivered, held = 0.0, 0
+    delivered = 0.0
     for _ in range(3):
         state = advance_to(state, "supply", "soviet")
         delivered += state.logistics["soviet"].delivered_turn
