@@ -339,15 +339,17 @@ class SideLogisticsSpec(Strict):
 
     railhead: RailheadSpec
     truck_km_per_day: float = Field(gt=0)
-    trucks: Strength
+    trucks: Strength  # cargo trucks
     payload_t: float = Field(gt=0, le=20)
+    tankers: Strength = Strength(value=0)  # fuel tankers, on the same road
+    tanker_payload_t: float = Field(default=0.0, ge=0, le=20)
     front_trucks: Strength = Strength(value=0)
     entry: Point
     depots: list[DepotSpec] = Field(min_length=1)
     routes: dict[str, int] = {}
     source: str | None = None
 
-    @field_validator("trucks", "front_trucks", mode="before")
+    @field_validator("trucks", "tankers", "front_trucks", mode="before")
     @classmethod
     def _strength(cls, v: Any) -> Any:
         return _strength_before(v)

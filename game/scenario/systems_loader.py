@@ -70,7 +70,9 @@ def check_systems(
             spec = _validate(SideLogisticsSpec, raw, doc, loc, ctx, problems)
             if spec is None:
                 continue
-            for k in ("trucks", "front_trucks"):
+            if spec.tankers.value > 0 and spec.tanker_payload_t <= 0:
+                problems.append(doc.problem(loc + ("tanker_payload_t",), f"{loc_text(loc)}: tankers need tanker_payload_t > 0"))
+            for k in ("trucks", "tankers", "front_trucks"):
                 s = getattr(spec, k)
                 if s.value > 0 and not (s.source or spec.source):
                     problems.append(doc.problem(loc + (k,), f"{loc_text(loc + (k,))}: {s.value} trucks have no source"))
@@ -97,13 +99,15 @@ def check_systems(
                     problems.append(doc.problem(loc + ("routes", dep), f"{loc_text(loc)}.routes.{dep}: truck count must be >= 0"))
             if entry is not None:
                 routes = dict(spec.routes) if spec.routes else {d.id: 1 for d in spec.depots}
+                road = spec.trucks.value + spec.tankers.value
+                payload = (spec.trucks.value * spec.payload_t + spec.tankers.value * spec.tanker_payload_t) / road if road else spec.payload_t
                 out["logistics"][side] = LogisticsSetup(
                     side=side,
                     railhead=spec.railhead.name,
                     railhead_km=spec.railhead.distance_km,
                     truck_km_per_day=spec.truck_km_per_day,
-                    trucks=spec.trucks.value,
-                    payload_t=spec.payload_t,
+                    trucks=road,
+                    payload_t=payload,
                     front_trucks=spec.front_trucks.value,
                     entry=entry,
                     routes=routes,
