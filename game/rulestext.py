@@ -121,7 +121,7 @@ def render(rules: RulesetSpec) -> str:
         ["cohesion", f"×{_num(c.cohesion_floor)} at 0 rising to ×1 at 100"],
         ["air superiority over the target", f"×{_num(c.air_superiority)}"],
         ["close air support", f"+{_num(a.cas_per_bomb_ton)} per ton of bombs, at most +{a.cas_cap:.0%}"],
-        ["tanks with infantry", f"attack ×{_num(c.combined_arms)}"],
+        ["armour (tanks, armoured cars) with infantry", f"attack ×{_num(c.combined_arms)}"],
         [
             "tanks attacking infantry without infantry",
             f"tank losses ×{_num(c.armour_alone_tank_losses)}; cannot drive out a prepared defender",

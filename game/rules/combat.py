@@ -231,37 +231,35 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
 
     # attack strength
     doctrine = scen.rules.sides[side].night_attack if night else 1.0
-    a_raw = sum(raw_value(state, u, "attack") for u in attackers)
-    a_val = 0.0
-    river_units = 0
-    for u in attackers:
-        rf = _river_factor(state, u, target)
-        river_units += rf < 1.0
-        a_val += raw_value(state, u, "attack") * condition(state, u) * rf * doctrine
     art_night = c.night_artillery if night else 1.0
-    art_raw = sum(raw_value(state, u, "attack", weapons_only=True) for u in artillery)
-    art_val = sum(raw_value(state, u, "attack", weapons_only=True) * condition(state, u) * art_night for u in artillery)
-    attack = a_val + art_val
-    base = (a_raw * doctrine if attackers else 0) + art_raw * art_night
+    # each unit: weapons and men × its river factor × night doctrine; 'base' leaves out the
+    # unit's own condition (quality, cohesion, supply), which is listed as one modifier
+    raw = {u.id: raw_value(state, u, "attack") for u in attackers}
+    raw.update({u.id: raw_value(state, u, "attack", weapons_only=True) for u in artillery})
+    river = {u.id: _river_factor(state, u, target) for u in attackers}
+    situation = {u.id: river[u.id] * doctrine for u in attackers}
+    situation.update({u.id: art_night for u in artillery})
+    base = sum(raw[u.id] * situation[u.id] for u in attackers + artillery)
+    attack = sum(raw[u.id] * situation[u.id] * condition(state, u) for u in attackers + artillery)
+    river_units = sum(1 for f in river.values() if f < 1.0)
     if night and attackers and doctrine != 1.0:
         mods.append(Modifier("Night attack", "attack", doctrine))
     if night and artillery:
         mods.append(Modifier("Artillery fire at night (unobserved)", "attack", c.night_artillery))
     if river_units:
-        with_r = sum(raw_value(state, u, "attack") * _river_factor(state, u, target) for u in attackers)
+        a_raw = sum(raw[u.id] for u in attackers)
+        with_r = sum(raw[u.id] * river[u.id] for u in attackers)
         mods.append(Modifier(f"River assault ({river_units} of {len(attackers)} units)", "attack", with_r / max(a_raw, 1e-9)))
-        base = base - a_raw * doctrine + with_r * doctrine
-    cond_a = attack / base if base > 0 else 1.0
-    mods.append(Modifier("Attackers' quality, cohesion and supply", "attack", cond_a))
+    mods.append(Modifier("Attackers' quality, cohesion and supply", "attack", attack / base if base > 0 else 1.0))
 
     a_combat = {scen.unit_type(u.type).combat for u in attackers}
-    has_tanks = any(u.tanks > 0 for u in attackers)
+    has_armour = any(u.tanks > 0 or u.armored_cars > 0 for u in attackers)
     foot = bool(a_combat & {"infantry", "cavalry"})
     d_infantry = any(scen.unit_type(u.type).combat in ("infantry", "cavalry") for u in defenders)
-    if has_tanks and foot:
+    if has_armour and foot:
         attack *= c.combined_arms
-        mods.append(Modifier("Combined arms (tanks with infantry)", "attack", c.combined_arms))
-    armour_alone = has_tanks and not foot and d_infantry
+        mods.append(Modifier("Combined arms (armour with infantry)", "attack", c.combined_arms))
+    armour_alone = has_armour and not foot and d_infantry
     if attackers:
         if min(_elev(state, u.hex) for u in attackers) - _elev(state, target) >= c.higher_ground_m:  # type: ignore[arg-type]
             attack *= c.attacker_higher_ground

@@ -100,7 +100,11 @@ def check_systems(
             if entry is not None:
                 routes = dict(spec.routes) if spec.routes else {d.id: 1 for d in spec.depots}
                 road = spec.trucks.value + spec.tankers.value
-                payload = (spec.trucks.value * spec.payload_t + spec.tankers.value * spec.tanker_payload_t) / road if road else spec.payload_t
+                payload = (
+                    (spec.trucks.value * spec.payload_t + spec.tankers.value * spec.tanker_payload_t) / road
+                    if road
+                    else spec.payload_t
+                )
                 out["logistics"][side] = LogisticsSetup(
                     side=side,
                     railhead=spec.railhead.name,
