@@ -80,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(ref: str) -> Scenario | None:
-    scen, problems = load_scenario_checked(ref)
+def _load(ref: str, variant: str = "default") -> Scenario | None:
+    scen, problems = load_scenario_checked(ref, variant)
     for pr in problems:
         print(pr, file=sys.stderr)
     return scen
@@ -97,7 +97,8 @@ def cmd_scenarios(_: argparse.Namespace) -> int:
         if not scen.spec.listed:
             continue
         first, last = scen.turn_starts[0], scen.turn_starts[-1]
-        rows.append((sid, scen.title, f"{first:%d %b %Y %H:%M} – {last:%d %b %Y %H:%M}", str(scen.turns)))
+        title = scen.title + (f" [variants: {', '.join(scen.variants[1:])}]" if len(scen.variants) > 1 else "")
+        rows.append((sid, title, f"{first:%d %b %Y %H:%M} – {last:%d %b %Y %H:%M}", str(scen.turns)))
     if not rows:
         print(f"no scenarios in {SCENARIO_DIR}")
         return 0
@@ -130,7 +131,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.games < 1:
         print("--games must be at least 1", file=sys.stderr)
         return 1
-    scen = _load(args.scenario)
+    scen = _load(args.scenario, args.variant)
     if scen is None:
         return 1
     agents = {"soviet": args.soviet, "japanese": args.japanese}
@@ -139,7 +140,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     for k in range(args.games):
         seed = args.seed + k
         try:
-            rec = play_game(scen, seed, agents, args.variant)
+            rec = play_game(scen, seed, agents)
         except AgentUnavailable as e:
             print(str(e), file=sys.stderr)
             return 1
@@ -221,11 +222,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from game.report import play_turns, situation_report, situation_text
     from game.simulate import AgentError
 
-    scen = _load(args.scenario)
+    scen = _load(args.scenario, args.variant)
     if scen is None:
         return 1
     try:
-        state, events = play_turns(scen, args.seed, {"soviet": args.soviet, "japanese": args.japanese}, args.turns, args.variant)
+        state, events = play_turns(scen, args.seed, {"soviet": args.soviet, "japanese": args.japanese}, args.turns)
     except (AgentUnavailable, AgentError) as e:
         print(str(e), file=sys.stderr)
         return 1
@@ -235,7 +236,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_oob(args: argparse.Namespace) -> int:
-    scen = _load(args.scenario)
+    scen = _load(args.scenario, args.variant)
     if scen is None:
         return 1
     sides: dict[str, Any] = {}

@@ -46,7 +46,11 @@ class Outcome:
 # --- setting up -----------------------------------------------------------------------------
 
 
-def new_game(scenario: Scenario, seed: int = 0, variant: str = "default") -> State:
+def new_game(scenario: Scenario, seed: int = 0, variant: str | None = None) -> State:
+    """A fresh game of the scenario as loaded (its variant: load_scenario(ref, variant))."""
+    if variant is not None and variant != scenario.variant:
+        raise ValueError(f"the scenario was loaded as variant '{scenario.variant}', not '{variant}'")
+    variant = scenario.variant
     units: dict[str, Unit] = {}
     for s in sorted(scenario.units, key=lambda s: s.id):
         units[s.id] = Unit(

@@ -123,7 +123,7 @@ def verify_record(path: str | Path) -> VerifyResult:
         if isinstance(data.get("scenario_path"), str) and Path(data["scenario_path"]).exists()
         else data["scenario"]
     )
-    scen, problems = load_scenario_checked(ref)
+    scen, problems = load_scenario_checked(ref, data["variant"])
     if scen is None:
         return VerifyResult(
             False, f"{path}: cannot load scenario '{data['scenario']}': " + "; ".join(str(p) for p in problems[:3])
@@ -143,7 +143,7 @@ def verify_record(path: str | Path) -> VerifyResult:
         ):
             return VerifyResult(False, f"{path}: a turn hash entry is damaged: {th!r}")
         checks[th["action"]] = th
-    state = new_game(scen, data["seed"], data["variant"])
+    state = new_game(scen, data["seed"])
     checked = 0
     for i, raw in enumerate(data["actions"]):
         turn = state.turn

@@ -18,12 +18,10 @@ from game.scenario.model import Scenario
 from game.state import ACTIVE, State
 
 
-def play_turns(
-    scen: Scenario, seed: int, agents: dict[str, str], turns: int, variant: str = "default"
-) -> tuple[State, list[Event]]:
+def play_turns(scen: Scenario, seed: int, agents: dict[str, str], turns: int) -> tuple[State, list[Event]]:
     """Play until ``turns`` turns have ended (or the game), keeping the last turn's events."""
     players = {s: make_agent(agents[s], seed, s) for s in scen.sides}
-    state = new_game(scen, seed, variant)
+    state = new_game(scen, seed)
     events: list[Event] = []
     while current_actors(state) and state.turn < turns:
         side = current_actors(state)[0]

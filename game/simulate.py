@@ -35,10 +35,11 @@ class GameRecord:
         return state_hash(self.final)
 
 
-def play_game(scen: Scenario, seed: int, agent_names: dict[str, str], variant: str = "default") -> GameRecord:
+def play_game(scen: Scenario, seed: int, agent_names: dict[str, str]) -> GameRecord:
+    """One game of the scenario as loaded (its variant included)."""
     agents: dict[str, Agent] = {side: make_agent(agent_names[side], seed, side) for side in scen.sides}
-    state = new_game(scen, seed, variant)
-    rec = GameRecord(scen, variant, seed, dict(agent_names))
+    state = new_game(scen, seed)
+    rec = GameRecord(scen, scen.variant, seed, dict(agent_names))
     per_turn = 0
     while current_actors(state):
         side = current_actors(state)[0]

@@ -305,7 +305,7 @@ class State:
                 from game.scenario.loader import ScenarioError, load_scenario
 
                 try:
-                    scenario = load_scenario(d["scenario"])
+                    scenario = load_scenario(d["scenario"], str(d.get("variant", "default")))
                 except ScenarioError as e:
                     raise StateFormatError(f"cannot load scenario {d['scenario']!r}: {e.problems[0]}") from None
             if scenario.sha256 != d["scenario_sha256"]:

@@ -17,15 +17,20 @@ from game.gamemap import GameMap
 from game.hexgrid import Hex, offset_to_axial
 from game.rules.movement import can_stand
 from game.scenario import schema
-from game.scenario.mapbuild import build_map, empty_map, off_map_message
-from game.scenario.model import Objective, Scenario, UnitSetup, VictoryLevel
+from game.scenario.mapbuild import off_map_message
+from game.scenario.mapfile import raw_place_ids, resolve_map
+from game.scenario.model import Objective, Scenario, TimelineEntry, UnitSetup, VictoryLevel
 from game.scenario.schema import (
     COUNT_FIELDS,
     SIDE_IDS,
+    ConflictSpec,
     MapSpec,
     RulesetSpec,
     ScenarioSpec,
+    SourceSpec,
+    TimelineSpec,
     UnitSpec,
+    VariantSpec,
     VictorySpec,
     did_you_mean,
 )
@@ -201,8 +206,8 @@ def scenario_ids() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml") if p.stem != "ruleset")
 
 
-def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Problem]]:
-    """Never raises for bad input: returns the scenario or every problem found."""
+def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Scenario | None, list[Problem]]:
+    """Never raises for bad input: returns the scenario (in ``variant``) or every problem found."""
     path = resolve_scenario(ref)
     if not path.exists():
         known = scenario_ids()
@@ -231,42 +236,29 @@ def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Proble
             rules, rules_sha, rprobs = load_ruleset(rpath)
             problems.extend(rprobs)
 
-    ctx: dict = {"sides": list(SIDE_IDS)}
-    if rules is not None:
-        ctx.update(
-            unit_types=sorted(rules.unit_types),
-            terrain=sorted(rules.terrain),
-            rivers=sorted(rules.rivers),
-            crossings=sorted(rules.crossings),
-            roads=sorted(rules.roads),
-            movement_classes=list(rules.movement_classes),
-        )
+    ctx = _ruleset_context_for(rules)
 
     top = _validate(ScenarioSpec, data, doc, (), ctx, problems)
 
     # the map first: placements are checked against it
     gmap: GameMap | None = None
     map_spec: MapSpec | None = None
+    map_sha = ""
     if "map" in data:
-        map_spec = _validate(MapSpec, data["map"], doc, ("map",), ctx, problems)
-        if map_spec is not None:
-            if rules is not None:
-                gmap, mprobs = build_map(map_spec, rules)
-                problems.extend(doc.problem(loc, msg) for loc, msg in mprobs)
-            else:
-                gmap = empty_map(map_spec, 1.0)
-    places = _raw_place_ids(data.get("map"))
-    if gmap is not None:
-        places = sorted(gmap.places)
-    ctx["places"] = places
+        map_spec, gmap, map_sha = resolve_map(data["map"], doc, path.parent, ctx, rules, problems)
+    ctx["places"] = sorted(gmap.places) if gmap is not None else raw_place_ids(data.get("map"), path.parent)
 
-    units: list[tuple[int, UnitSpec]] = []
-    raw_units = data.get("units")
-    if isinstance(raw_units, list):
-        for i, u in enumerate(raw_units):
-            spec = _validate(UnitSpec, u, doc, ("units", i), ctx, problems)
-            if spec is not None:
-                units.append((i, spec))
+    raw_units, raw_air, raw_logistics = apply_variant(data, variant, doc, problems)
+    if variant != "default" and variant not in (data.get("variants") or {}):
+        known = ["default", *sorted(data.get("variants") or {})]
+        problems.append(
+            doc.problem(("variants",) if "variants" in data else (), f"no variant '{variant}'{did_you_mean(variant, known)}")
+        )
+    units: list[tuple[Loc, UnitSpec]] = []
+    for loc, u in raw_units:
+        spec = _validate(UnitSpec, u, doc, loc, ctx, problems)
+        if spec is not None:
+            units.append((loc, spec))
     victory = None
     if "victory" in data:
         victory = _validate(VictorySpec, data["victory"], doc, ("victory",), ctx, problems)
@@ -275,7 +267,9 @@ def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Proble
     setups = _check_units(units, doc, gmap, map_spec, rules, calendar, problems)
     objectives, levels = _check_victory(victory, doc, gmap, map_spec, problems) if victory else ([], [])
 
-    systems = check_systems(data, doc, ctx, gmap, map_spec, rules, problems)
+    systems = check_systems(data, raw_logistics, raw_air, doc, ctx, gmap, map_spec, rules, problems)
+    timeline = _check_timeline(data, doc, ctx, top, problems)
+    _check_sources(data, doc, ctx, problems)
 
     problems = _dedupe_sorted(problems)
     if problems or top is None or gmap is None or rules is None or victory is None:
@@ -283,7 +277,7 @@ def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Proble
             problems.append(doc.problem((), "the scenario is incomplete"))
         return None, problems
 
-    sha = hashlib.sha256((doc.sha256 + rules_sha).encode()).hexdigest()
+    sha = hashlib.sha256((doc.sha256 + rules_sha + map_sha).encode()).hexdigest()
     starts, hours, night = _calendar(top.calendar)
     second = [s for s in SIDE_IDS if s != top.first_side][0]
     return Scenario(
@@ -303,24 +297,148 @@ def load_scenario_checked(ref: str | Path) -> tuple[Scenario | None, list[Proble
         units=setups,
         objectives=objectives,
         levels=levels,
+        variant=variant,
+        variants=["default", *sorted(top.variants)],
+        timeline=timeline,
         **systems,
     ), []
 
 
-def load_scenario(ref: str | Path) -> Scenario:
-    scen, problems = load_scenario_checked(ref)
+def load_scenario(ref: str | Path, variant: str = "default") -> Scenario:
+    scen, problems = load_scenario_checked(ref, variant)
     if scen is None:
         raise ScenarioError(problems)
     return scen
 
 
-def _raw_place_ids(raw_map: Any) -> list[str]:
-    out = []
-    if isinstance(raw_map, dict) and isinstance(raw_map.get("places"), list):
-        for p in raw_map["places"]:
-            if isinstance(p, dict) and isinstance(p.get("id"), str):
-                out.append(p["id"])
+def apply_variant(
+    data: dict[str, Any], variant: str, doc: LoadedYaml, problems: list[Problem]
+) -> tuple[list[tuple[Loc, Any]], list[tuple[Loc, Any]], dict[str, tuple[Loc, Any]]]:
+    """Units, air units and logistics of the variant, each with where it was written."""
+    units = [(("units", i), u) for i, u in enumerate(data.get("units") or []) if isinstance(data.get("units"), list)]
+    air = [(("air_units", i), a) for i, a in enumerate(data.get("air_units") or []) if isinstance(data.get("air_units"), list)]
+    logi = data.get("logistics") if isinstance(data.get("logistics"), dict) else {}
+    logistics = {side: (("logistics", side), v) for side, v in logi.items()}
+    raw_v = (data.get("variants") or {}).get(variant) if isinstance(data.get("variants"), dict) else None
+    if variant == "default" or raw_v is None:
+        return units, air, logistics
+    vloc: Loc = ("variants", variant)
+    spec = _validate(VariantSpec, raw_v, doc, vloc, {}, problems)
+    if spec is None:
+        return units, air, logistics
+
+    def overlay(base: list[tuple[Loc, Any]], remove: list[str], add: list[Any], key: str) -> list[tuple[Loc, Any]]:
+        ids = [x.get("id") if isinstance(x, dict) else None for _, x in base]
+        for i, rid in enumerate(remove):
+            if rid not in ids:
+                problems.append(
+                    doc.problem(
+                        vloc + (f"remove_{key}", i),
+                        f"variants.{variant}.remove_{key}: no {key[:-1].replace('_', ' ')} '{rid}' to remove{did_you_mean(rid, [x for x in ids if x])}",
+                    )
+                )
+        out = [(loc, x) for loc, x in base if not (isinstance(x, dict) and x.get("id") in remove)]
+        for i, x in enumerate(add):
+            new = (vloc + (key, i), x)
+            xid = x.get("id") if isinstance(x, dict) else None
+            pos = next((k for k, (_, y) in enumerate(out) if isinstance(y, dict) and y.get("id") == xid), None)
+            if pos is None:
+                out.append(new)
+            else:
+                out[pos] = new
+        return out
+
+    units = overlay(units, spec.remove_units, spec.units, "units")
+    air = overlay(air, spec.remove_air_units, spec.air_units, "air_units")
+    for side, v in spec.logistics.items():
+        logistics[side] = (vloc + ("logistics", side), v)
+    return units, air, logistics
+
+
+def _check_timeline(
+    data: dict[str, Any], doc: LoadedYaml, ctx: dict, top: ScenarioSpec | None, problems: list[Problem]
+) -> list[TimelineEntry]:
+    out: list[TimelineEntry] = []
+    raw = data.get("timeline")
+    if not isinstance(raw, list):
+        return out
+    starts = hours = None
+    if top is not None:
+        starts, hours, _ = _calendar(top.calendar)
+    for i, t in enumerate(raw):
+        spec = _validate(TimelineSpec, t, doc, ("timeline", i), ctx, problems)
+        if spec is None or starts is None or hours is None:
+            continue
+        when = datetime.fromisoformat(spec.at)
+        turn = next((k for k, (s, h) in enumerate(zip(starts, hours)) if when < s + timedelta(hours=h)), None)
+        if turn is None:
+            turn = len(starts) - 1  # after the end: shown on the last turn (the aftermath)
+        out.append(
+            TimelineEntry(spec.at, max(0, turn) if when >= starts[0] else 0, spec.title or "", spec.text, spec.source or "")
+        )
     return out
+
+
+def _check_sources(data: dict[str, Any], doc: LoadedYaml, ctx: dict, problems: list[Problem]) -> None:
+    """Sources and conflicts are well formed; with a sources list, every cited id is in it."""
+    sources = data.get("sources")
+    if isinstance(sources, dict):
+        for k, v in sources.items():
+            _validate(SourceSpec, v, doc, ("sources", k), ctx, problems)
+    conflicts = data.get("conflicts")
+    if isinstance(conflicts, list):
+        for i, c in enumerate(conflicts):
+            _validate(ConflictSpec, c, doc, ("conflicts", i), ctx, problems)
+    if not isinstance(sources, dict) or not sources:
+        return
+    known = set(sources)
+    for loc in sorted(doc.positions, key=lambda p: doc.positions[p]):
+        if loc and loc[-1] == "source" and loc[0] != "sources":
+            val = _get(data, loc)
+            if isinstance(val, str) and val and not _cited(val, known):
+                problems.append(
+                    doc.problem(
+                        loc,
+                        f"{loc_text(loc)}: source '{val}' is not in the scenario's sources list{did_you_mean(val.split()[0], known)}",
+                    )
+                )
+
+
+def _cited(text: str, known: set[str]) -> bool:
+    """A source field cites known ids: 'MEL', 'SEED002; ZHB', 'models.md §5.1' (a shared file) all pass."""
+    if ".md" in text or ".txt" in text:
+        return True
+    first = text.replace(",", ";").split(";")
+
+    def ok(part: str) -> bool:
+        word = part.strip().split(" ")[0].rstrip(":")
+        return word in known or word in ("DES", "estimate", "Estimate")
+
+    return all(ok(part) for part in first if part.strip())
+
+
+def _get(data: Any, loc: Loc) -> Any:
+    for k in loc:
+        try:
+            data = data[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _ruleset_context_for(rules: RulesetSpec | None) -> dict:
+    """The ids a scenario or map file may refer to."""
+    ctx: dict = {"sides": list(SIDE_IDS)}
+    if rules is not None:
+        ctx.update(
+            unit_types=sorted(rules.unit_types),
+            terrain=sorted(rules.terrain),
+            rivers=sorted(rules.rivers),
+            crossings=sorted(rules.crossings),
+            roads=sorted(rules.roads),
+            movement_classes=list(rules.movement_classes),
+        )
+    return ctx
 
 
 def _place_hex(
@@ -360,7 +478,7 @@ def _place_hex(
 
 
 def _check_units(
-    units: list[tuple[int, UnitSpec]],
+    units: list[tuple[Loc, UnitSpec]],
     doc: LoadedYaml,
     gmap: GameMap | None,
     map_spec: MapSpec | None,
@@ -370,14 +488,13 @@ def _check_units(
 ) -> list[UnitSetup]:
     turns = len(calendar[0]) if calendar is not None else None
     setups: list[UnitSetup] = []
-    first_seen: dict[str, int] = {}
+    first_seen: dict[str, Loc] = {}
     stack: dict[Hex, list[str]] = {}
-    for i, u in units:
-        loc: Loc = ("units", i)
+    for loc, u in units:
         if u.id in first_seen:
-            line = doc.pos(("units", first_seen[u.id], "id"))[0]
+            line = doc.pos(first_seen[u.id] + ("id",))[0]
             problems.append(doc.problem(loc + ("id",), f"{loc_text(loc)}.id: duplicate unit id '{u.id}' (first at line {line})"))
-        first_seen.setdefault(u.id, i)
+        first_seen.setdefault(u.id, loc)
         for f in COUNT_FIELDS:
             s = getattr(u, f)
             if s.value > 0 and not (s.source or u.source):
@@ -493,10 +610,10 @@ def _check_units(
     for s in setups:
         if s.hex is not None:
             sides_at.setdefault(s.hex, set()).add(s.side)
-    for i, u in units:
+    for loc, u in units:
         for s in setups:
             if s.id == u.id and s.hex is not None and len(sides_at[s.hex]) > 1:
-                problems.append(doc.problem(("units", i), f"units[{i}]: '{u.id}' starts in a hex held by the enemy"))
+                problems.append(doc.problem(loc, f"{loc_text(loc)}: '{u.id}' starts in a hex held by the enemy"))
                 break
     return setups
 
@@ -615,9 +732,19 @@ def validate_path(path: str | Path) -> list[Problem]:
     if kind == "ruleset":
         return load_ruleset(p)[2]
     if kind == "scenario":
-        return load_scenario_checked(p)[1]
+        problems = load_scenario_checked(p)[1]
+        variants = doc.data.get("variants") if isinstance(doc.data, dict) else None
+        for v in sorted(variants) if isinstance(variants, dict) else []:
+            problems += load_scenario_checked(p, str(v))[1]
+        return _dedupe_sorted(problems)
+    if kind == "map":
+        from game.scenario.mapfile import load_map_file
+
+        rules, _, _ = load_ruleset(SCENARIO_DIR / "ruleset.yaml")
+        ctx = _ruleset_context_for(rules)
+        return _dedupe_sorted(load_map_file(p, ctx, rules)[2])
     got = f"'{kind}'" if kind is not None else "nothing"
     return _dedupe_sorted(
         list(doc.problems)
-        + [doc.problem(("kind",) if kind is not None else (), f"kind must be 'scenario' or 'ruleset', got {got}")]
+        + [doc.problem(("kind",) if kind is not None else (), f"kind must be 'scenario', 'map' or 'ruleset', got {got}")]
     )

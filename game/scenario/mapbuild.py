@@ -74,8 +74,16 @@ def _segments_cross(p1, p2, q1, q2) -> np.ndarray:
     return ((d1 > 0) != (d2 > 0)) & ((d3 > 0) != (d4 > 0))
 
 
-def build_map(spec: MapSpec, rules: RulesetSpec) -> tuple[GameMap, Problems]:
+def build_map(spec: MapSpec, rules: RulesetSpec, windowed: bool = False) -> tuple[GameMap, Problems]:
+    """``windowed``: the spec is a window of a larger map, so features outside it are dropped
+    silently instead of reported."""
     problems: Problems = []
+    x0, x1 = spec.extent_km.x
+    y0, y1 = spec.extent_km.y
+
+    def outside(p: list[float]) -> bool:
+        return not (x0 - 0.5 <= p[0] <= x1 + 0.5 and y0 - 0.5 <= p[1] <= y1 + 0.5)
+
     gm = empty_map(spec, rules.hex_km)
     centres = np.array([gm.hex_to_km(h) for h in gm.hexes], dtype=float)
     px, py = centres[:, 0], centres[:, 1]
@@ -90,7 +98,7 @@ def build_map(spec: MapSpec, rules: RulesetSpec) -> tuple[GameMap, Problems]:
             problems.append((("map", "areas", ai), "an area needs a polygon, or a circle with radius_km"))
             continue
         hits = np.nonzero(mask)[0]
-        if len(hits) == 0:
+        if len(hits) == 0 and not windowed:
             problems.append((("map", "areas", ai), f"area '{area.name}' covers no hex centre of the map"))
         for i in hits:
             gm.terrain[int(i)] = area.terrain
@@ -104,7 +112,7 @@ def build_map(spec: MapSpec, rules: RulesetSpec) -> tuple[GameMap, Problems]:
         pts = np.array(river.course, dtype=float)
         hit = _segments_cross(centres[ea], centres[eb], pts[:-1], pts[1:]).any(axis=1)
         idx = np.nonzero(hit)[0]
-        if len(idx) == 0:
+        if len(idx) == 0 and not windowed:
             problems.append((("map", "rivers", ri, "course"), f"river '{river.name}' crosses no hex edge of the map"))
         for k in idx:
             e = pairs[int(k)]
@@ -119,6 +127,8 @@ def build_map(spec: MapSpec, rules: RulesetSpec) -> tuple[GameMap, Problems]:
         redges = sorted(gm.river_edges)
         mids = np.array([(centres[a] + centres[b]) / 2 for a, b in redges]) if redges else np.zeros((0, 2))
         for ci, c in enumerate(spec.crossings):
+            if windowed and outside(c.at):
+                continue
             cand = [k for k, e in enumerate(redges) if c.river is None or gm.river_names[e] == c.river]
             if not cand:
                 what = f"river '{c.river}'" if c.river else "a river"
@@ -154,11 +164,13 @@ def build_map(spec: MapSpec, rules: RulesetSpec) -> tuple[GameMap, Problems]:
         for a, b in zip(chain[:-1], chain[1:]):
             if b in gm.nbrs[a]:
                 gm.road_edges[edge(a, b)] = road.kind
-        if len(chain) < 2:
+        if len(chain) < 2 and not windowed:
             problems.append((("map", "roads", ri, "course"), f"road '{road.name}' has fewer than two hexes on the map"))
 
     for pi, p in enumerate(spec.places):
         h = gm.km_to_hex(*p.at)
+        if not gm.contains(h) and windowed:
+            continue
         if not gm.contains(h):
             problems.append((("map", "places", pi, "at"), f"place '{p.name}' at {p.at} km is off the map{_extent_text(spec)}"))
             continue

@@ -32,6 +32,15 @@ class UnitSetup:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    at: str  # ISO date-time
+    turn: int  # the turn it falls in
+    title: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class DepotSetup:
     id: str
     name: str
@@ -120,6 +129,9 @@ class Scenario:
     zone_of: list[str] = field(default_factory=list)  # air zone id of each hex index
     airfields: dict[str, Airfield] = field(default_factory=dict)
     air_units: list[AirUnitSetup] = field(default_factory=list)
+    variant: str = "default"
+    variants: list[str] = field(default_factory=lambda: ["default"])
+    timeline: list[TimelineEntry] = field(default_factory=list)
 
     @property
     def turn_start_hours(self) -> list[float]:

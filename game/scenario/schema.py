@@ -257,6 +257,29 @@ class MapSpec(Strict):
     places: list[PlaceSpec] = []
 
 
+class MapFileSpec(MapSpec):
+    """A map file (kind: map): the whole battlefield; scenarios show a window of it."""
+
+    kind: Literal["map"]
+    id: Ident
+    title: str
+    notes: str | None = None
+
+
+class MapRefSpec(Strict):
+    """A scenario's map taken from a map file: a window, features left out, features added."""
+
+    file: str
+    extent_km: Extent
+    exclude: list[str] = []
+    base_terrain: TerrainRef | None = None
+    areas: list[AreaSpec] = []
+    rivers: list[RiverSpec] = []
+    crossings: list[CrossingSpec] = []
+    roads: list[RoadSpec] = []
+    places: list[PlaceSpec] = []
+
+
 # --- scenario -------------------------------------------------------------------------------
 
 
@@ -386,6 +409,59 @@ class AirUnitSpec(Strict):
         return _strength_before(v)
 
 
+class SourceSpec(Strict):
+    title: str
+    file: str | None = None
+    url: str | None = None
+    confidence: str | None = None
+    note: str | None = None
+
+
+class ConflictValue(Strict):
+    value: Any
+    source: str
+    note: str | None = None
+
+
+class ConflictSpec(Strict):
+    """Where the documents disagree: shown to the player in the sources panel."""
+
+    topic: str
+    values: list[ConflictValue] = Field(min_length=1)
+    chosen: str | None = None
+    note: str | None = None
+
+
+class TimelineSpec(Strict):
+    at: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, v: str) -> str:
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(v)
+        except ValueError:
+            raise PydanticCustomError("datetime", "'{v}' is not a date-time like 1939-07-03T10:45", {"v": v}) from None
+        return v
+
+
+class VariantSpec(Strict):
+    """Another order of battle over the same scenario: units removed, replaced or added."""
+
+    title: str
+    description: str = ""
+    remove_units: list[str] = []
+    units: list[Any] = []
+    remove_air_units: list[str] = []
+    air_units: list[Any] = []
+    logistics: dict[str, Any] = {}
+
+
 class SideSpec(Strict):
     name: str
     color: str | None = None
@@ -463,7 +539,10 @@ class ScenarioSpec(Strict):
     air_zones: list[Any] = []  # AirZoneSpec each
     airfields: list[Any] = []  # AirfieldSpec each
     air_units: list[Any] = []  # AirUnitSpec each
-    sources: dict[str, Any] = {}
+    sources: dict[str, Any] = {}  # SourceSpec each
+    conflicts: list[Any] = []  # ConflictSpec each
+    timeline: list[Any] = []  # TimelineSpec each
+    variants: dict[str, Any] = {}  # VariantSpec each
     listed: bool = True
 
     @field_validator("sides")

@@ -32,6 +32,8 @@ def _validate(model, data, doc, prefix, ctx, problems):
 
 def check_systems(
     data: dict[str, Any],
+    logistics_in: dict[str, tuple[Loc, Any]],
+    air_in: list[tuple[Loc, Any]],
     doc: LoadedYaml,
     ctx: dict,
     gmap: GameMap | None,
@@ -60,8 +62,7 @@ def check_systems(
     logistics = data.get("logistics") or {}
     depot_ids: dict[str, Loc] = {}
     if isinstance(logistics, dict):
-        for side, raw in logistics.items():
-            loc: Loc = ("logistics", side)
+        for side, (loc, raw) in logistics_in.items():
             if side not in SIDE_IDS:
                 problems.append(
                     doc.problem(loc, f"logistics: unknown side '{side}'{did_you_mean(str(side), SIDE_IDS)}", key=True)
@@ -152,10 +153,8 @@ def check_systems(
             if f.id in out["airfields"]:
                 problems.append(doc.problem(("airfields", i, "id"), f"airfields[{i}].id: duplicate airfield id '{f.id}'"))
             out["airfields"][f.id] = Airfield(f.id, f.name, f.side, f.distance_km)
-    raw_air = data.get("air_units") or []
     seen: set[str] = set()
-    for i, raw in enumerate(raw_air if isinstance(raw_air, list) else []):
-        loc = ("air_units", i)
+    for loc, raw in air_in:
         a = _validate(AirUnitSpec, raw, doc, loc, ctx, problems)
         if a is None:
             continue
