@@ -64,7 +64,7 @@ def resolve_map(
         if rules is None:
             return spec, empty_map(spec, 1.0), mdoc.sha256
         gmap, bprobs = build_map(spec, rules, windowed=True)
-        for loc, msg in bprobs:  # a problem only the combination shows: point at the map section
+        for _loc, msg in bprobs:  # a problem only the combination shows: point at the map section
             problems.append(doc.problem(("map",), f"map (with {ref.file}): {msg}"))
         return spec, gmap, mdoc.sha256
     spec = _validate(MapSpec, raw, doc, ("map",), ctx, problems)
