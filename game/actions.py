@@ -70,6 +70,15 @@ class DestroyDepot:
 
 
 @dataclass(frozen=True)
+class DestroyCrossing:
+    """Blow a destructible bridge or pontoon with a unit standing at one end of it."""
+
+    kind: ClassVar[str] = "destroy_crossing"
+    side: str
+    crossing: str  # the crossing's name on the map
+
+
+@dataclass(frozen=True)
 class EndPhase:
     """The side is done with the current phase."""
 
@@ -77,8 +86,10 @@ class EndPhase:
     side: str
 
 
-Action = Move | Attack | AssignAir | RouteTrucks | DestroyDepot | EndPhase
-ACTION_TYPES: dict[str, type] = {cls.kind: cls for cls in (Move, Attack, AssignAir, RouteTrucks, DestroyDepot, EndPhase)}
+Action = Move | Attack | AssignAir | RouteTrucks | DestroyDepot | DestroyCrossing | EndPhase
+ACTION_TYPES: dict[str, type] = {
+    cls.kind: cls for cls in (Move, Attack, AssignAir, RouteTrucks, DestroyDepot, DestroyCrossing, EndPhase)
+}
 
 
 def to_dict(action: Action) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.actions import Action, AssignAir, Attack, DestroyDepot, EndPhase, Move, RouteTrucks
+from game.actions import Action, AssignAir, Attack, DestroyCrossing, DestroyDepot, EndPhase, Move, RouteTrucks
 from game.errors import IllegalAction
 from game.events import Event
 from game.hexgrid import Hex, spiral
@@ -162,6 +162,7 @@ def legal_actions(state: State, side: str) -> list[Action]:
                 out.extend(Move(side, u.id, h) for h in reach.destinations())
     elif phase == "combat":
         out.extend(_legal_attacks(state, side))
+        out.extend(DestroyCrossing(side, name) for name in _blowable(state, side))
     elif phase == "air":
         out.extend(air.legal_assignments(state, side))
     elif phase == "supply":
@@ -202,6 +203,43 @@ def _legal_attacks(state: State, side: str) -> list[Action]:
                 options.append((uid,))
         out.extend(Attack(side, t, units) for units in options)
     return out
+
+
+def _blowable(state: State, side: str) -> list[str]:
+    """Destructible crossings with one of the side's units at either end, still standing."""
+    gm = state.scenario.map
+    mine = {gm.index[u.hex] for u in state.units.values() if u.side == side and u.status == ACTIVE and u.hex is not None}
+    return sorted(
+        c.name
+        for c in gm.crossings.values()
+        if c.destructible and c.name not in state.destroyed and (c.edge[0] in mine or c.edge[1] in mine)
+    )
+
+
+def _destroy_crossing(state: State, a: DestroyCrossing, events: list[Event]) -> None:
+    c = state.scenario.map.crossing_named(a.crossing)
+    if c is None:
+        raise IllegalAction(f"there is no crossing '{a.crossing}' on this map")
+    if c.name in state.destroyed:
+        raise IllegalAction(f"{c.name} is already destroyed")
+    if not c.destructible:
+        raise IllegalAction(f"{c.name} cannot be destroyed in this scenario")
+    if c.name not in _blowable(state, a.side):
+        raise IllegalAction(f"none of your units stands at either end of {c.name}")
+    state.destroyed.append(c.name)
+    events.append(Event("crossing_destroyed", f"{c.name} is destroyed", data={"crossing": c.name, "side": a.side}))
+
+
+def timeline_now(state: State) -> list:
+    """The scenario's historical events that fall in the current turn."""
+    return [t for t in state.scenario.timeline if t.turn == state.turn]
+
+
+def _timeline(state: State, events: list[Event]) -> None:
+    for t in timeline_now(state):
+        events.append(
+            Event("timeline", f"{t.at.replace('T', ' ')}: {t.text}", data={"at": t.at, "title": t.title, "source": t.source})
+        )
 
 
 def _legal_supply(state: State, side: str) -> list[Action]:
@@ -259,6 +297,10 @@ def apply(state: State, action: Action) -> tuple[State, list[Event]]:
         combat.resolve(new, action, events)
         victory.update_control(new, events)
         victory.check_end(new, events, final=False)
+    elif isinstance(action, DestroyCrossing):
+        if phase != "combat":
+            raise IllegalAction(f"bridges are blown in the combat phase (now: {state.phase.name or phase})")
+        _destroy_crossing(new, action, events)
     elif isinstance(action, AssignAir):
         if phase != "air":
             raise IllegalAction(f"aircraft are assigned in the air phase (now: {state.phase.name or phase})")
@@ -464,6 +506,7 @@ def _end_of_turn(state: State, events: list[Event]) -> None:
     if state.result is not None:
         return
     state.turn += 1
+    _timeline(state, events)
     _arrivals(state, events)
     victory.check_end(state, events, final=False)
 
