@@ -143,12 +143,13 @@ def outcome(state: State) -> Outcome | None:
 # --- legal actions --------------------------------------------------------------------------
 
 
-def legal_actions(state: State, side: str) -> list[Action]:
+def legal_actions(state: State, side: str, unit: str | None = None) -> list[Action]:
     """What ``side`` may do now, in a fixed order, EndPhase last.
 
     Moves list every reachable hex. Attacks list, per known enemy hex, the attack with every
     eligible unit and each adjacent unit alone (apply accepts any other valid combination).
-    Air and truck orders list whole-unit and whole-route choices.
+    Air and truck orders list whole-unit and whole-route choices. With ``unit``, only that
+    unit's moves (and EndPhase): what an agent asks when it has already picked a unit.
     """
     if side not in current_actors(state):
         return []
@@ -157,9 +158,11 @@ def legal_actions(state: State, side: str) -> list[Action]:
     if phase == "movement":
         visible = set(state.spotted.get(side, []))
         for u in state.units.values():
-            if u.side == side and u.status == ACTIVE and u.mp > movement.EPS:
+            if u.side == side and u.status == ACTIVE and u.mp > movement.EPS and (unit is None or u.id == unit):
                 reach = movement.reachable(state, u, visible)
                 out.extend(Move(side, u.id, h) for h in reach.destinations())
+    elif unit is not None:
+        pass
     elif phase == "combat":
         out.extend(_legal_attacks(state, side))
         out.extend(DestroyCrossing(side, name) for name in _blowable(state, side))

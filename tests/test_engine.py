@@ -182,3 +182,12 @@ def test_taking_an_objective_changes_control_and_score(skirmish):
     assert state.control["height_733"] == "soviet"
     assert any(e.kind == "objective" for e in events)
     assert score(state) == 2 + 3 + 3  # Japanese lose 3, Soviets gain 3
+
+
+def test_legal_actions_for_one_unit(skirmish):
+    state = until(new_game(skirmish, 1), "movement", "japanese")
+    everything = legal_actions(state, "japanese")
+    tank = legal_actions(state, "japanese", unit="jp_tank")
+    assert tank[-1] == EndPhase("japanese")
+    assert tank[:-1] and all(a.unit == "jp_tank" for a in tank[:-1])
+    assert [a for a in everything if getattr(a, "unit", None) == "jp_tank"] == tank[:-1]

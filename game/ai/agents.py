@@ -41,14 +41,28 @@ class RandomAgent:
         self.rng = Rng.from_seed(f"random-agent:{side}:{seed}")
 
     def act(self, view: State, side: str) -> Action:
+        if view.phase.phase == "movement":
+            return self._move(view, side)
         actions = legal_actions(view, side)
         others = [a for a in actions if not isinstance(a, EndPhase)]
         if not others:
             return actions[-1]
-        movers = len({getattr(a, "unit", None) for a in others})
-        if self.rng.below(movers + 1) == 0:
+        choices = len({getattr(a, "unit", None) or getattr(a, "target", None) for a in others})
+        if self.rng.below(choices + 1) == 0:
             return EndPhase(side)
         return self.rng.choice(others)
+
+    def _move(self, view: State, side: str) -> Action:
+        """Pick a unit first, then one of its moves: no need to search every unit's range."""
+        movers = sorted(u.id for u in view.units.values() if u.side == side and u.active and u.mp > 1e-9)
+        while movers:
+            if self.rng.below(len(movers) + 1) == 0:
+                break
+            uid = movers.pop(self.rng.below(len(movers)))
+            moves = legal_actions(view, side, unit=uid)[:-1]
+            if moves:
+                return self.rng.choice(moves)
+        return EndPhase(side)
 
 
 class AgentUnavailable(ValueError):
