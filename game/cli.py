@@ -243,6 +243,10 @@ def cmd_oob(args: argparse.Namespace) -> int:
     for side in SIDES:
         units = [u for u in scen.units if u.side == side]
         sides[side] = {
+            "air_units": [
+                {"id": a.id, "name": a.name, "type": a.type, "aircraft": a.aircraft, "pilot_quality": a.pilot_quality, "source": a.source}
+                for a in scen.air_units if a.side == side
+            ],
             "name": scen.spec.sides[side].name,
             "totals": {k: sum(getattr(u, k) for u in units) for k in COUNTS},
             "units": [
@@ -259,7 +263,8 @@ def cmd_oob(args: argparse.Namespace) -> int:
             ],
         }
     if args.json:
-        print(json.dumps({"scenario": scen.id, "variant": args.variant, "sides": sides}, indent=1, ensure_ascii=False))
+        out = {"scenario": scen.id, "variant": args.variant, "variants": scen.variants, "sides": sides, "conflicts": scen.spec.conflicts}
+        print(json.dumps(out, indent=1, ensure_ascii=False))
         return 0
     print(f"{scen.title} — order of battle")
     for d in sides.values():
@@ -270,6 +275,22 @@ def cmd_oob(args: argparse.Namespace) -> int:
             counts = ", ".join(f"{u[k]} {k.replace('_', ' ')}" for k in COUNTS if u[k])
             srcs = ", ".join(sorted(set(u["sources"].values())))
             print(f"  {u['name']:<46} {counts:<40} [{srcs}]{when}")
+    air = [a for a in scen.air_units]
+    if air:
+        print("\nAir units:")
+        for a in air:
+            print(f"  {a.side:<9} {a.name:<46} {a.aircraft:>4} × {scen.rules.aircraft[a.type].name:<18} pilots {a.pilot_quality:g}  [{a.source}]")
+    for side, log in sorted(scen.logistics.items()):
+        print(f"\n{side.capitalize()} trucks: {log.trucks} on the {log.railhead} road ({log.railhead_km:g} km) + {log.front_trucks} at the front  [{log.sources.get('trucks', '')}]")
+    conflicts = scen.spec.conflicts
+    if conflicts:
+        print("\nWhere the sources disagree:")
+        for c in conflicts:
+            vals = "; ".join(f"{v.get('value')} ({v.get('source')})" for v in c.get("values", []))
+            chosen = f" — used: {c['chosen']}" if c.get("chosen") else ""
+            print(f"  {c.get('topic')}: {vals}{chosen}")
+    if len(scen.variants) > 1:
+        print(f"\nVariants: {', '.join(scen.variants)} (this is '{scen.variant}'; --variant V)")
     return 0
 
 
