@@ -14,6 +14,7 @@ from game.simulate import play_game
 
 BENCH_MAP = SCENARIO_DIR / "bench" / "steppe_3000.yaml"
 GAME_SCENARIO = "test_skirmish"
+LARGEST = "encirclement_20_august"
 
 
 def _to_movement(state):
@@ -59,4 +60,8 @@ def run_bench() -> dict[str, float | str | int]:
     figures["load_bench_map_s"] = round(time.perf_counter() - t0, 4)
     figures.update(movement_range_ms())
     figures.update(simulate_game_s())
+    if (SCENARIO_DIR / f"{LARGEST}.yaml").exists():
+        big = simulate_game_s(LARGEST, games=1)
+        figures["simulate_largest_s"] = big["simulate_game_s"]
+        figures["simulate_largest_scenario"] = LARGEST
     return figures
