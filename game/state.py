@@ -103,9 +103,20 @@ class Record:
         return cls(**kw)
 
     def copy(self):
-        """Shallow copy with its own dicts and lists (records hold no deeper structures)."""
-        new = object.__new__(type(self))
-        new.__dict__.update({k: (v.copy() if isinstance(v, (dict, list)) else v) for k, v in self.__dict__.items()})
+        """Shallow copy with its own dicts and lists (records hold no deeper structures).
+
+        Hot: the engine copies every record on every action, so the mutable fields are found
+        once per class."""
+        cls = type(self)
+        mutable = cls.__dict__.get("_mutable")
+        if mutable is None:
+            mutable = tuple(k for k, v in self.__dict__.items() if isinstance(v, (dict, list)))
+            cls._mutable = mutable  # type: ignore[attr-defined]
+        d = self.__dict__.copy()
+        for k in mutable:
+            d[k] = d[k].copy()
+        new = object.__new__(cls)
+        new.__dict__ = d
         return new
 
 
