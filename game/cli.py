@@ -244,8 +244,16 @@ def cmd_oob(args: argparse.Namespace) -> int:
         units = [u for u in scen.units if u.side == side]
         sides[side] = {
             "air_units": [
-                {"id": a.id, "name": a.name, "type": a.type, "aircraft": a.aircraft, "pilot_quality": a.pilot_quality, "source": a.source}
-                for a in scen.air_units if a.side == side
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "type": a.type,
+                    "aircraft": a.aircraft,
+                    "pilot_quality": a.pilot_quality,
+                    "source": a.source,
+                }
+                for a in scen.air_units
+                if a.side == side
             ],
             "name": scen.spec.sides[side].name,
             "totals": {k: sum(getattr(u, k) for u in units) for k in COUNTS},
@@ -263,7 +271,13 @@ def cmd_oob(args: argparse.Namespace) -> int:
             ],
         }
     if args.json:
-        out = {"scenario": scen.id, "variant": args.variant, "variants": scen.variants, "sides": sides, "conflicts": scen.spec.conflicts}
+        out = {
+            "scenario": scen.id,
+            "variant": args.variant,
+            "variants": scen.variants,
+            "sides": sides,
+            "conflicts": scen.spec.conflicts,
+        }
         print(json.dumps(out, indent=1, ensure_ascii=False))
         return 0
     print(f"{scen.title} — order of battle")
@@ -279,9 +293,13 @@ def cmd_oob(args: argparse.Namespace) -> int:
     if air:
         print("\nAir units:")
         for a in air:
-            print(f"  {a.side:<9} {a.name:<46} {a.aircraft:>4} × {scen.rules.aircraft[a.type].name:<18} pilots {a.pilot_quality:g}  [{a.source}]")
+            print(
+                f"  {a.side:<9} {a.name:<46} {a.aircraft:>4} × {scen.rules.aircraft[a.type].name:<18} pilots {a.pilot_quality:g}  [{a.source}]"
+            )
     for side, log in sorted(scen.logistics.items()):
-        print(f"\n{side.capitalize()} trucks: {log.trucks} on the {log.railhead} road ({log.railhead_km:g} km) + {log.front_trucks} at the front  [{log.sources.get('trucks', '')}]")
+        print(
+            f"\n{side.capitalize()} trucks: {log.trucks} on the {log.railhead} road ({log.railhead_km:g} km) + {log.front_trucks} at the front  [{log.sources.get('trucks', '')}]"
+        )
     conflicts = scen.spec.conflicts
     if conflicts:
         print("\nWhere the sources disagree:")

@@ -19,12 +19,13 @@ from game.rules.movement import can_stand
 from game.scenario import schema
 from game.scenario.mapbuild import off_map_message
 from game.scenario.mapfile import raw_place_ids, resolve_map
-from game.scenario.model import Objective, Scenario, TimelineEntry, UnitSetup, VictoryLevel
+from game.scenario.model import HistoricalOrder, Objective, Scenario, TimelineEntry, UnitSetup, VictoryLevel
 from game.scenario.schema import (
     COUNT_FIELDS,
     SIDE_IDS,
     ConflictSpec,
     MapSpec,
+    OrderSpec,
     RulesetSpec,
     ScenarioSpec,
     SourceSpec,
@@ -269,6 +270,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
 
     systems = check_systems(data, raw_logistics, raw_air, doc, ctx, gmap, map_spec, rules, problems)
     timeline = _check_timeline(data, doc, ctx, top, problems)
+    orders = _check_orders(data, doc, ctx, top, gmap, {s.id for s in setups}, problems)
     _check_sources(data, doc, ctx, problems)
 
     problems = _dedupe_sorted(problems)
@@ -300,6 +302,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
         variant=variant,
         variants=["default", *sorted(top.variants)],
         timeline=timeline,
+        historical_orders=orders,
         **systems,
     ), []
 
@@ -376,6 +379,80 @@ def _check_timeline(
         out.append(
             TimelineEntry(spec.at, max(0, turn) if when >= starts[0] else 0, spec.title or "", spec.text, spec.source or "")
         )
+    return out
+
+
+def _turn_of(when: datetime, starts: list[datetime], hours: list[float]) -> int:
+    for k, (s, h) in enumerate(zip(starts, hours)):
+        if when < s + timedelta(hours=h):
+            return k
+    return len(starts)
+
+
+def _check_orders(
+    data: dict[str, Any],
+    doc: LoadedYaml,
+    ctx: dict,
+    top: ScenarioSpec | None,
+    gmap: GameMap | None,
+    unit_ids: set[str],
+    problems: list[Problem],
+) -> dict[str, list[HistoricalOrder]]:
+    """The documented course as orders per side, with their turns and target hexes."""
+    out: dict[str, list[HistoricalOrder]] = {}
+    raw = data.get("historical_orders")
+    if not isinstance(raw, dict) or top is None:
+        return out
+    starts, hours, _ = _calendar(top.calendar)
+    for side, orders in raw.items():
+        if side not in SIDE_IDS:
+            problems.append(
+                doc.problem(
+                    ("historical_orders", side),
+                    f"historical_orders: unknown side '{side}'{did_you_mean(str(side), SIDE_IDS)}",
+                    key=True,
+                )
+            )
+            continue
+        for i, o in enumerate(orders if isinstance(orders, list) else []):
+            loc: Loc = ("historical_orders", side, i)
+            spec = _validate(OrderSpec, o, doc, loc, ctx, problems)
+            if spec is None:
+                continue
+            for k, uid in enumerate(spec.units):
+                if uid not in unit_ids:
+                    problems.append(
+                        doc.problem(
+                            loc + ("units", k), f"{loc_text(loc)}.units: unknown unit '{uid}'{did_you_mean(uid, unit_ids)}"
+                        )
+                    )
+            if (spec.go is None and spec.at is None) and not spec.hold:
+                problems.append(doc.problem(loc, f"{loc_text(loc)}: give 'go' (a place), 'at' (km) or hold: true"))
+            target = None
+            if gmap is not None:
+                if spec.go is not None and spec.go in gmap.places:
+                    target = gmap.places[spec.go].hex
+                elif spec.at is not None:
+                    h = gmap.km_to_hex(*spec.at)
+                    if gmap.contains(h):
+                        target = h
+                    else:
+                        problems.append(doc.problem(loc + ("at",), f"{loc_text(loc)}.at: {spec.at} km is off the map"))
+            start = _turn_of(datetime.fromisoformat(spec.start), starts, hours)
+            end = _turn_of(datetime.fromisoformat(spec.until), starts, hours) if spec.until else len(starts)
+            out.setdefault(side, []).append(
+                HistoricalOrder(
+                    side,
+                    start,
+                    end,
+                    tuple(u for u in spec.units if u in unit_ids),
+                    target,
+                    spec.attack,
+                    spec.hold,
+                    spec.note or "",
+                    spec.source or "",
+                )
+            )
     return out
 
 

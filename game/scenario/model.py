@@ -41,6 +41,19 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class HistoricalOrder:
+    side: str
+    start_turn: int
+    end_turn: int  # inclusive
+    units: tuple[str, ...]
+    target: Hex | None
+    attack: bool
+    hold: bool
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
 class DepotSetup:
     id: str
     name: str
@@ -132,6 +145,7 @@ class Scenario:
     variant: str = "default"
     variants: list[str] = field(default_factory=lambda: ["default"])
     timeline: list[TimelineEntry] = field(default_factory=list)
+    historical_orders: dict[str, list[HistoricalOrder]] = field(default_factory=dict)
 
     @property
     def turn_start_hours(self) -> list[float]:

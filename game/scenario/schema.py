@@ -450,6 +450,33 @@ class TimelineSpec(Strict):
         return v
 
 
+class OrderSpec(Strict):
+    """One historical order: these units go to a place (and attack on the way) from a date-time."""
+
+    start: str  # date-time the order is given
+    until: str | None = None  # date-time it ends (else it holds until a later order)
+    units: list[str] = Field(min_length=1)
+    go: PlaceRef | None = None  # a place id of the map
+    at: Point | None = None  # or a position in km
+    attack: bool = False  # attack known enemies next to these units
+    hold: bool = False  # stay where they are
+    note: str | None = None
+    source: str | None = None
+
+    @field_validator("start", "until")
+    @classmethod
+    def _when(cls, v: str | None) -> str | None:
+        from datetime import datetime
+
+        if v is None:
+            return v
+        try:
+            datetime.fromisoformat(v)
+        except ValueError:
+            raise PydanticCustomError("datetime", "'{v}' is not a date-time like 1939-07-03T10:45", {"v": v}) from None
+        return v
+
+
 class VariantSpec(Strict):
     """Another order of battle over the same scenario: units removed, replaced or added."""
 
@@ -543,6 +570,7 @@ class ScenarioSpec(Strict):
     conflicts: list[Any] = []  # ConflictSpec each
     timeline: list[Any] = []  # TimelineSpec each
     variants: dict[str, Any] = {}  # VariantSpec each
+    historical_orders: dict[str, list[Any]] = {}  # side -> OrderSpec each
     listed: bool = True
 
     @field_validator("sides")
