@@ -65,6 +65,7 @@ def build(
     turn_hours: list[float] | None = None,
     first_side: str = "soviet",
     map_changes: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Scenario:
     shutil.copy(SCENARIO_DIR / "ruleset.yaml", tmp_path / "ruleset.yaml")
     m = dict(BASE_MAP)
@@ -89,6 +90,7 @@ def build(
         doc["logistics"] = logistics
     if air_units:
         doc["air_units"] = air_units
+    doc.update(extra or {})
     path = tmp_path / "scenario.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return load_scenario(path)
