@@ -13,7 +13,7 @@ from typing import Any
 from game.ai.agents import AGENT_NAMES, AgentUnavailable
 from game.scenario.loader import SCENARIO_DIR, load_scenario_checked, scenario_ids, validate_path
 from game.scenario.model import Scenario
-from game.state import COUNTS, LOSS_KINDS
+from game.state import LOSS_KINDS
 
 SIDES = ("soviet", "japanese")
 
@@ -236,74 +236,32 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_oob(args: argparse.Namespace) -> int:
+    from game.oob import order_of_battle
+
     scen = _load(args.scenario, args.variant)
     if scen is None:
         return 1
-    sides: dict[str, Any] = {}
-    for side in SIDES:
-        units = [u for u in scen.units if u.side == side]
-        sides[side] = {
-            "air_units": [
-                {
-                    "id": a.id,
-                    "name": a.name,
-                    "type": a.type,
-                    "aircraft": a.aircraft,
-                    "pilot_quality": a.pilot_quality,
-                    "source": a.source,
-                }
-                for a in scen.air_units
-                if a.side == side
-            ],
-            "name": scen.spec.sides[side].name,
-            "totals": {k: sum(getattr(u, k) for u in units) for k in COUNTS},
-            "units": [
-                {
-                    "id": u.id,
-                    "name": u.name,
-                    "type": u.type,
-                    **{k: getattr(u, k) for k in COUNTS},
-                    "quality": u.quality,
-                    "arrives_turn": u.arrives,
-                    "sources": u.sources,
-                }
-                for u in units
-            ],
-        }
+    data = order_of_battle(scen)
     if args.json:
-        out = {
-            "scenario": scen.id,
-            "variant": args.variant,
-            "variants": scen.variants,
-            "sides": sides,
-            "conflicts": scen.spec.conflicts,
-        }
-        print(json.dumps(out, indent=1, ensure_ascii=False))
+        print(json.dumps(data, indent=1, ensure_ascii=False))
         return 0
-    print(f"{scen.title} — order of battle")
-    for d in sides.values():
+    print(f"{scen.title} — order of battle ({scen.variant})")
+    for d in data["sides"].values():
         t = d["totals"]
-        print(f"\n{d['name']}: {t['men']:,} men, {t['tanks']} tanks, {t['armored_cars']} armoured cars, {t['guns']} guns")
-        for u in d["units"]:
-            when = "" if u["arrives_turn"] == 0 else f"  (arrives turn {u['arrives_turn'] + 1})"
-            counts = ", ".join(f"{u[k]} {k.replace('_', ' ')}" for k in COUNTS if u[k])
-            srcs = ", ".join(sorted(set(u["sources"].values())))
-            print(f"  {u['name']:<46} {counts:<40} [{srcs}]{when}")
-    air = [a for a in scen.air_units]
-    if air:
-        print("\nAir units:")
-        for a in air:
-            print(
-                f"  {a.side:<9} {a.name:<46} {a.aircraft:>4} × {scen.rules.aircraft[a.type].name:<18} pilots {a.pilot_quality:g}  [{a.source}]"
-            )
-    for side, log in sorted(scen.logistics.items()):
         print(
-            f"\n{side.capitalize()} trucks: {log.trucks} on the {log.railhead} road ({log.railhead_km:g} km) + {log.front_trucks} at the front  [{log.sources.get('trucks', '')}]"
+            f"\n{d['name']}: {t['men']:,} men, {t['tanks']} tanks, {t['armored_cars']} armoured cars, {t['guns']} guns, "
+            f"{t['aircraft']} aircraft, {t['trucks']} trucks"
         )
-    conflicts = scen.spec.conflicts
-    if conflicts:
+        for u in d["units"]:
+            when = "" if not u.get("arrives_turn") else f"  (arrives turn {u['arrives_turn'] + 1})"
+            counts = ", ".join(
+                f"{u[k]} {k.replace('_', ' ')}" for k in ("men", "tanks", "armored_cars", "guns", "aircraft", "trucks") if u[k]
+            )
+            srcs = ", ".join(sorted({s for s in u["sources"].values() if s}))
+            print(f"  {u['name'][:46]:<46} {counts:<40} [{srcs}]{when}")
+    if data["conflicts"]:
         print("\nWhere the sources disagree:")
-        for c in conflicts:
+        for c in data["conflicts"]:
             vals = "; ".join(f"{v.get('value')} ({v.get('source')})" for v in c.get("values", []))
             chosen = f" — used: {c['chosen']}" if c.get("chosen") else ""
             print(f"  {c.get('topic')}: {vals}{chosen}")

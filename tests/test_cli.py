@@ -147,3 +147,20 @@ def test_report_shows_supply_depots_and_air(capsys):
 def test_rules_prints_numbers_from_the_ruleset(capsys):
     code, out, _ = run_main(capsys, "rules")
     assert code == 0 and "BT-5 (45 mm)" in out and "Combat results" in out
+
+
+def test_oob_of_the_historical_scenarios(capsys):
+    """Issue 4's acceptance: 130 Japanese tanks in the July default; sources on every unit."""
+    code, out, _ = run_main(capsys, "oob", "crossing_3_july", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["sides"]["japanese"]["totals"]["tanks"] == 130
+    for side in data["sides"].values():
+        assert set(side["totals"]) == {"men", "tanks", "armored_cars", "guns", "aircraft", "trucks"}
+        assert all(any(u["sources"].values()) for u in side["units"])
+    code, out, _ = run_main(capsys, "oob", "crossing_3_july", "--variant", "research", "--json")
+    assert json.loads(out)["sides"]["japanese"]["totals"]["tanks"] == 87
+    code, out, _ = run_main(capsys, "oob", "encirclement_20_august", "--json")
+    su = json.loads(out)["sides"]["soviet"]["totals"]
+    assert (su["tanks"], su["armored_cars"], su["aircraft"]) == (498, 385, 515)  # history.md §3.1
+    assert 45_000 <= su["men"] <= 60_000 and 420 <= su["guns"] <= 550
