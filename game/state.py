@@ -186,6 +186,7 @@ class SideSupply(Record):
     lost_depot: float = 0.0
     captured_in: float = 0.0
     returned: float = 0.0  # cargo brought back when no depot could take it
+    draws: dict[str, float] = field(default_factory=dict)  # depot -> tons drawn at the last supply phase
 
 
 @dataclass

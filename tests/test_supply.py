@@ -111,7 +111,7 @@ def test_unit_near_its_depot_draws_exactly_what_is_consumed(tmp_path):
     assert drawn == pytest.approx(need_inf + need_low + top_up, abs=1e-9)
     # the depot fell by exactly what was consumed (deliveries of this phase aside)
     assert state.depots["su_depot"].stock == pytest.approx(stock0 + sup.delivered_turn - drawn, abs=1e-9)
-    assert state.air["draws"]["soviet"] == {"su_depot": round(drawn, 3)}
+    assert state.logistics["soviet"].draws == {"su_depot": round(drawn, 3)}
     for uid in ("su_inf", "su_low"):
         note = state.notes[uid]
         assert note.startswith("In supply from Soviet depot") and "depot short" not in note
@@ -647,7 +647,7 @@ def test_depot_forecast_and_side_report(routed):
     horizon = routed.turn_start_hours[2]
     inbound = sum(c.cargo for c in state.convoys if c.dest == "su_a" and c.leg == "out" and c.arrive_h < horizon)
     assert fc["inbound"] == pytest.approx(inbound) and fc["inbound"] > 0
-    assert fc["last_draw"] == state.air["draws"]["soviet"]["su_a"] > 0
+    assert fc["last_draw"] == state.logistics["soviet"].draws["su_a"] > 0
     assert fc["forecast"] == pytest.approx(fc["stock"] + fc["inbound"] - fc["last_draw"])
     fb = supply.depot_forecast(state, "su_b")
     assert fb["stock"] == 0.0 and fb["last_draw"] == 0.0 and fb["inbound"] >= 0
@@ -672,7 +672,7 @@ def test_the_enemy_sees_neither_convoys_nor_stocks(routed):
     assert view.depots["su_a"].stock == 0.0 and view.depots["su_a"].hex == state.depots["su_a"].hex
     assert view.depots["jp_depot"].stock == state.depots["jp_depot"].stock
     assert set(view.logistics) == {"japanese"}
-    assert "soviet" not in view.air.get("draws", {})
+    assert "soviet" not in view.logistics
     assert "su_inf" not in view.notes
 
 

@@ -42,7 +42,6 @@ def reset(state: State) -> None:
         "cas": {s: {} for s in state.scenario.sides},
         "interdiction": {s: {} for s in state.scenario.sides},
         "recon": {s: [] for s in state.scenario.sides},
-        "draws": state.air.get("draws", {}),
     }
 
 

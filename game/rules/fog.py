@@ -86,8 +86,6 @@ def observe(state: State, side: str) -> State:
         if d.side == enemy:
             d.stock = 0.0
     view.notes = {k: v for k, v in view.notes.items() if k in view.units and view.units[k].side == side}
-    if "draws" in view.air:
-        view.air["draws"] = {k: v for k, v in view.air["draws"].items() if k == side}
     for key in ("cas", "interdiction", "recon"):
         if key in view.air:
             view.air[key] = {k: (v if k == side else type(v)()) for k, v in view.air[key].items()}

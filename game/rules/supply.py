@@ -386,7 +386,7 @@ def _draw(state: State, side: str, events: list[Event]) -> None:
             u.cohesion = min(100.0, u.cohesion + rules.rest_cohesion_per_12h * hours / 12.0)
         u.activity = "rest"
     if has_logistics:
-        state.air.setdefault("draws", {})[side] = {k: round(v, 3) for k, v in sorted(draws.items())}
+        state.logistics[side].draws = {k: round(v, 3) for k, v in sorted(draws.items())}
 
 
 def _enemy_adjacent(state: State, side: str) -> set[str]:
@@ -505,7 +505,8 @@ def depot_forecast(state: State, depot_id: str) -> dict[str, float]:
         for c in state.convoys
         if c.dest == depot_id and c.side == d.side and c.leg in ("out", "front") and c.arrive_h < horizon
     )
-    drawn = state.air.get("draws", {}).get(d.side, {}).get(depot_id, 0.0)
+    sup = state.logistics.get(d.side)
+    drawn = sup.draws.get(depot_id, 0.0) if sup is not None else 0.0
     return {"stock": d.stock, "inbound": inbound, "last_draw": drawn, "forecast": max(0.0, d.stock + inbound - drawn)}
 
 
