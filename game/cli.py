@@ -172,6 +172,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 "prisoners": {s: final.prisoners.get(s, 0) for s in SIDES},
                 "supply": {s: side_report(final, s) for s in SIDES if s in final.logistics},
                 "events": dict(sorted(rec.event_counts.items())),
+                "objectives": rec.objectives,
             }
         )
         if show_progress:

@@ -28,6 +28,7 @@ class GameRecord:
     turn_hashes: list[dict[str, Any]] = field(default_factory=list)  # after each turn's end
     final: State | None = None
     event_counts: dict[str, int] = field(default_factory=dict)
+    objectives: list[dict[str, Any]] = field(default_factory=list)  # when each objective changed hands
 
     @property
     def final_hash(self) -> str:
@@ -51,6 +52,9 @@ def play_game(scen: Scenario, seed: int, agent_names: dict[str, str]) -> GameRec
         rec.actions.append(act.to_dict(action))
         for ev in events:
             rec.event_counts[ev.kind] = rec.event_counts.get(ev.kind, 0) + 1
+            if ev.kind == "objective":
+                when = scen.turn_starts[nxt.turn]
+                rec.objectives.append({"turn": nxt.turn + 1, "date": f"{when:%Y-%m-%dT%H:%M}", **ev.data})
         per_turn += 1
         if nxt.turn != state.turn or nxt.result is not None:
             rec.turn_hashes.append({"turn": state.turn, "action": len(rec.actions), "hash": state_hash(nxt)})

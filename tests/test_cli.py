@@ -43,6 +43,7 @@ def test_simulate_json_is_deterministic_and_seed_dependent(capsys):
     g = ja["games"][0]
     assert {"seed", "winner", "result", "turns", "final_hash", "losses", "events"} <= set(g)
     assert set(g["losses"]) == {"soviet", "japanese"}
+    assert all({"turn", "date", "objective", "side"} <= set(o) for o in g["objectives"])
     assert set(g["losses"]["soviet"]) == {"men", "tanks", "armored_cars", "guns", "aircraft", "trucks"}
     assert g["turns"] == 8 and g["seed"] == 7
 
