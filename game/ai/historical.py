@@ -114,10 +114,17 @@ class HistoricalAgent:
         visible = set(view.spotted.get(side, []))
         enemy_hexes = sorted({e.hex for e in view.units.values() if e.id in visible and e.status == ACTIVE and e.hex is not None})
         mine = self._mine(view)
+        current = {u.id: self.order_for(view, u.id) for u in mine}
+        # every unit whose own current order says attack joins an attack next to it
+        attacking = [
+            u
+            for u in mine
+            if current[u.id] is not None and current[u.id].attack and not u.acted and not combat.is_artillery(view, u)
+        ]
         for o in self._orders_now(view):
             if not o.attack:
                 continue
-            ready = [u for u in mine if u.id in o.units and not u.acted and not combat.is_artillery(view, u)]
+            ready = [u for u in attacking if current[u.id] is o]
             targets: list[tuple[int, int, Hex]] = []
             for h in enemy_hexes:
                 adj = [u for u in ready if distance(u.hex, h) == 1]  # type: ignore[arg-type]
@@ -126,7 +133,7 @@ class HistoricalAgent:
                     targets.append((-len(adj), far, h))
             for _, _, h in sorted(targets):
                 self.done.add(f"{h}")
-                attackers = [u.id for u in ready if distance(u.hex, h) == 1]  # type: ignore[arg-type]
+                attackers = [u.id for u in attacking if distance(u.hex, h) == 1]  # type: ignore[arg-type]
                 guns = [
                     u.id
                     for u in mine
@@ -172,9 +179,10 @@ class HistoricalAgent:
         if view.night or not view.scenario.zone_of:
             return None
         weight: Counter[str] = Counter()
-        for o in self._orders_now(view):
-            if o.target is not None and not o.hold:
-                weight[view.scenario.zone_of[view.scenario.map.index[o.target]]] += len(o.units)
+        for u in self._mine(view):
+            o = self.order_for(view, u.id)  # superseded orders no longer count
+            if o is not None and o.target is not None and not o.hold:
+                weight[view.scenario.zone_of[view.scenario.map.index[o.target]]] += 1
         if not weight:
             return None
         return max(sorted(weight), key=lambda z: weight[z])
