@@ -270,7 +270,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
 
     systems = check_systems(data, raw_logistics, raw_air, doc, ctx, gmap, map_spec, rules, problems)
     timeline = _check_timeline(data, doc, ctx, top, problems)
-    orders = _check_orders(data, doc, ctx, top, gmap, {s.id for s in setups}, problems)
+    orders = _check_orders(data, doc, ctx, top, gmap, {s.id for s in setups}, _all_unit_ids(data), problems)
     _check_sources(data, doc, ctx, problems)
 
     problems = _dedupe_sorted(problems)
@@ -389,6 +389,19 @@ def _turn_of(when: datetime, starts: list[datetime], hours: list[float]) -> int:
     return len(starts)
 
 
+def _all_unit_ids(data: dict[str, Any]) -> set[str]:
+    """Unit ids of the default order of battle and of every variant."""
+    ids: set[str] = set()
+    lists = [data.get("units")]
+    variants = data.get("variants")
+    if isinstance(variants, dict):
+        lists += [v.get("units") for v in variants.values() if isinstance(v, dict)]
+    for lst in lists:
+        if isinstance(lst, list):
+            ids |= {u["id"] for u in lst if isinstance(u, dict) and isinstance(u.get("id"), str)}
+    return ids
+
+
 def _check_orders(
     data: dict[str, Any],
     doc: LoadedYaml,
@@ -396,9 +409,11 @@ def _check_orders(
     top: ScenarioSpec | None,
     gmap: GameMap | None,
     unit_ids: set[str],
+    any_variant_ids: set[str],
     problems: list[Problem],
 ) -> dict[str, list[HistoricalOrder]]:
-    """The documented course as orders per side, with their turns and target hexes."""
+    """The documented course as orders per side, with their turns and target hexes. Orders may
+    name units of any variant; each variant keeps the orders of its own units."""
     out: dict[str, list[HistoricalOrder]] = {}
     raw = data.get("historical_orders")
     if not isinstance(raw, dict) or top is None:
@@ -420,10 +435,10 @@ def _check_orders(
             if spec is None:
                 continue
             for k, uid in enumerate(spec.units):
-                if uid not in unit_ids:
+                if uid not in any_variant_ids:
                     problems.append(
                         doc.problem(
-                            loc + ("units", k), f"{loc_text(loc)}.units: unknown unit '{uid}'{did_you_mean(uid, unit_ids)}"
+                            loc + ("units", k), f"{loc_text(loc)}.units: unknown unit '{uid}'{did_you_mean(uid, any_variant_ids)}"
                         )
                     )
             if (spec.go is None and spec.at is None) and not spec.hold:
