@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import timedelta
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,8 @@ def cmd_scenarios(_: argparse.Namespace) -> int:
             continue
         if not scen.spec.listed:
             continue
-        first, last = scen.turn_starts[0], scen.turn_starts[-1]
+        first = scen.turn_starts[0]
+        last = first + timedelta(hours=sum(scen.turn_hours))  # the end of the last turn
         title = scen.title + (f" [variants: {', '.join(scen.variants[1:])}]" if len(scen.variants) > 1 else "")
         rows.append((sid, title, f"{first:%d %b %Y %H:%M} – {last:%d %b %Y %H:%M}", str(scen.turns)))
     if not rows:
