@@ -6,8 +6,8 @@ import argparse
 import json
 import os
 import sys
-from datetime import timedelta
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
