@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import build, unit
 
-from game.actions import Attack, EndPhase, Move
+from game.actions import Attack, Move
 from game.ai.historical import HistoricalAgent, road_to
 from game.engine import apply, current_actors, new_game, observe
 from game.scenario.loader import load_scenario
@@ -63,4 +63,4 @@ def test_historical_agents_play_the_scenarios_legally(scenario, seeds):
         rec = play_game(scen, seed, {"soviet": "historical", "japanese": "historical"})  # raises on an illegal action
         assert rec.final.result is not None
         assert rec.final.turn == scen.turns - 1 or rec.final.result["reason"] != "the last turn ended"
-    assert EndPhase  # imported for the reader: agents end every phase themselves
+        assert any(a["kind"] == "move" for a in rec.actions) and any(a["kind"] == "attack" for a in rec.actions)
