@@ -136,11 +136,11 @@ def check_systems(
             zones.append(z)
     if gmap is not None:
         if zones:
-            out["air_zones"], out["zone_of"], uncovered = _zone_map(gmap, zones)
+            out["air_zones"], out["zone_of"] = _zone_map(gmap, zones)
+            used = set(out["zone_of"])
             for zi, z in enumerate(zones):
-                if z.id not in set(out["zone_of"]):
+                if z.id not in used:
                     problems.append(doc.problem(("air_zones", zi), f"air_zones[{zi}]: zone '{z.id}' covers no hex"))
-            del uncovered
         else:  # one zone over the whole map
             out["air_zones"] = [AirZone("all", "Whole battlefield")]
             out["zone_of"] = ["all"] * gmap.size
@@ -183,7 +183,7 @@ def check_systems(
     return out
 
 
-def _zone_map(gmap: GameMap, zones: list[AirZoneSpec]) -> tuple[list[AirZone], list[str], int]:
+def _zone_map(gmap: GameMap, zones: list[AirZoneSpec]) -> tuple[list[AirZone], list[str]]:
     """Each hex belongs to the first zone containing its centre, else to the nearest zone centroid."""
     centres = np.array([gmap.hex_to_km(h) for h in gmap.hexes], dtype=float)
     px, py = centres[:, 0], centres[:, 1]
@@ -194,10 +194,8 @@ def _zone_map(gmap: GameMap, zones: list[AirZoneSpec]) -> tuple[list[AirZone], l
             if zone_of[int(i)] is None:
                 zone_of[int(i)] = z.id
     cent = [np.mean(np.array(z.polygon, dtype=float), axis=0) for z in zones]
-    uncovered = 0
     for i, zid in enumerate(zone_of):
         if zid is None:
-            uncovered += 1
             d = [float(np.hypot(px[i] - c[0], py[i] - c[1])) for c in cent]
             zone_of[i] = zones[int(np.argmin(d))].id
-    return [AirZone(z.id, z.name) for z in zones], [str(z) for z in zone_of], uncovered
+    return [AirZone(z.id, z.name) for z in zones], [str(z) for z in zone_of]
