@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from game.actions import Action, AssignAir, Attack, DestroyCrossing, DestroyDepot, EndPhase, Move, RouteTrucks
 from game.errors import IllegalAction
 from game.events import Event
-from game.hexgrid import Hex, spiral
+from game.hexgrid import Hex, distance, spiral
 from game.rng import Rng
 from game.rules import air, combat, fog, movement, supply, victory
 from game.scenario.model import Scenario
@@ -186,9 +186,9 @@ def _legal_attacks(state: State, side: str) -> list[Action]:
             if (
                 combat.is_artillery(state, u)
                 and u.guns > 0
-                and hexgrid_distance(u.hex, t) <= state.scenario.unit_type(u.type).fire_range
+                and distance(u.hex, t) <= state.scenario.unit_type(u.type).fire_range
             )
-            or (not combat.is_artillery(state, u) and hexgrid_distance(u.hex, t) == 1)
+            or (not combat.is_artillery(state, u) and distance(u.hex, t) == 1)
         ]
         options: list[tuple[str, ...]] = []
         ok: list[str] = []
@@ -263,12 +263,6 @@ def _legal_supply(state: State, side: str) -> list[Action]:
                 out.extend(RouteTrucks(side, src, d, sup.front_idle) for d in own if d != src)
     out.extend(DestroyDepot(side, d) for d in own)
     return out
-
-
-def hexgrid_distance(a: Hex | None, b: Hex) -> int:
-    from game.hexgrid import distance
-
-    return 10**9 if a is None else distance(a, b)
 
 
 # --- apply ----------------------------------------------------------------------------------
