@@ -11,10 +11,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from game.actions import EndPhase
-from game.engine import apply, current_actors
+from game.engine import IllegalAction, apply, current_actors, state_hash
 from game.scenario.loader import SCENARIO_DIR, load_scenario
 from game.scenario.model import Scenario
 from game.state import State
@@ -120,3 +121,12 @@ def soviet_logistics(depot_at: list[float], stock: float = 100.0, trucks: int = 
     }
     d.update(extra)
     return d
+
+
+def refused(state: State, action: Any, words: str) -> None:
+    """The action is refused with a reason containing ``words``, and the state is unchanged."""
+    before = state_hash(state)
+    with pytest.raises(IllegalAction) as exc:
+        apply(state, action)
+    assert words in exc.value.reason
+    assert state_hash(state) == before

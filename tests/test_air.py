@@ -11,10 +11,10 @@ import math
 import statistics
 
 import pytest
-from builders import advance_to, build, unit
+from builders import advance_to, build, refused, unit
 
 from game.actions import AssignAir, Attack, EndPhase
-from game.engine import IllegalAction, apply, current_actors, legal_actions, new_game, observe, state_hash
+from game.engine import IllegalAction, apply, current_actors, legal_actions, new_game, observe
 from game.rules import air, combat
 from game.scenario.loader import load_scenario
 
@@ -59,14 +59,6 @@ def fly(state, *orders: AssignAir):
         events += ev
     assert state.phase.phase == "supply"
     return state, events
-
-
-def refused(state, action, words):
-    before = state_hash(state)
-    with pytest.raises(IllegalAction) as exc:
-        apply(state, action)
-    assert words in exc.value.reason
-    assert state_hash(state) == before
 
 
 def fighters(tmp_path, su: int = 40, jp: int = 40):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from builders import advance_to, build, soviet_logistics, unit
+from builders import advance_to, build, refused, soviet_logistics, unit
 
 from game.actions import AssignAir, DestroyDepot, EndPhase, Move, RouteTrucks
-from game.engine import IllegalAction, apply, current_actors, is_over, new_game, observe, state_hash
+from game.engine import IllegalAction, apply, current_actors, is_over, new_game, observe
 from game.rules import air, movement, supply
 
 PAYLOAD = 2.0  # t per truck in soviet_logistics()
@@ -57,14 +57,6 @@ def next_phase(state):
         state, ev = end(state)
         events += ev
     return state, events
-
-
-def refused(state, action, words):
-    before = state_hash(state)
-    with pytest.raises(IllegalAction) as exc:
-        apply(state, action)
-    assert words in exc.value.reason
-    assert state_hash(state) == before
 
 
 def assert_balanced(state, side):
