@@ -184,9 +184,7 @@ def _legal_attacks(state: State, side: str) -> list[Action]:
             u.id
             for u in mine
             if (
-                combat.is_artillery(state, u)
-                and u.guns > 0
-                and distance(u.hex, t) <= state.scenario.unit_type(u.type).fire_range
+                combat.is_artillery(state, u) and u.guns > 0 and distance(u.hex, t) <= state.scenario.unit_type(u.type).fire_range
             )
             or (not combat.is_artillery(state, u) and distance(u.hex, t) == 1)
         ]

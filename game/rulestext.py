@@ -118,7 +118,11 @@ def render(rules: RulesetSpec) -> str:
         ["night", f"casualties ×{_num(c.night_losses)}"],
         [f"supply below {_num(c.supply_low['below'])}", f"×{_num(c.supply_low['factor'])}"],
         [f"supply below {_num(c.supply_out['below'])} (no ammunition: defend only)", f"×{_num(c.supply_out['factor'])}"],
-        ["cohesion", f"×{_num(c.cohesion_floor)} at 0 rising to ×1 at 100"],
+        ["cohesion", f"×{_num(c.cohesion_floor)} at 0 rising to ×1 at 100; below {_num(c.min_attack_cohesion)} no attack"],
+        [
+            "no way back after a retreat result",
+            f"+{c.blocked_retreat_losses:.0%} losses, cohesion {_num(c.blocked_retreat_cohesion)}; out of supply: the unit is lost",
+        ],
         ["air superiority over the target", f"×{_num(c.air_superiority)}"],
         ["close air support", f"+{_num(a.cas_per_bomb_ton)} per ton of bombs, at most +{a.cas_cap:.0%}"],
         ["armour (tanks, armoured cars) with infantry", f"attack ×{_num(c.combined_arms)}"],

@@ -180,7 +180,7 @@ def plan_attack(state: State, side: str, target: Hex, unit_ids: tuple[str, ...])
             continue
         if d != 1:
             raise IllegalAction(f"{name} is not next to {target}")
-        if u.cohesion < 20:
+        if u.cohesion < c.min_attack_cohesion:
             raise IllegalAction(f"{name} is too disorganised to attack (cohesion {u.cohesion:.0f})")
         a, b = scen.map.index[u.hex], scen.map.index[target]  # type: ignore[index]
         e = edge(a, b)
@@ -586,7 +586,7 @@ def retreat(state: State, u: Unit, hexes: int, threats: list[Hex], events: list[
     # nowhere to go
     extra = {k: c.blocked_retreat_losses for k in COUNTS}
     take_losses(state, u, extra, state.rng)
-    u.cohesion = max(0.0, u.cohesion - 20)
+    u.cohesion = max(0.0, u.cohesion + c.blocked_retreat_cohesion)
     sup = scen.rules.combat.supply_out["below"]
     if u.men <= 0:
         remove_unit(state, u, ELIMINATED, events)

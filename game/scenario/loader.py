@@ -11,8 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from game.gamemap import GameMap
 from game.hexgrid import Hex, offset_to_axial
 from game.rules.movement import can_stand
@@ -20,6 +18,7 @@ from game.scenario import schema
 from game.scenario.mapbuild import off_map_message
 from game.scenario.mapfile import raw_place_ids, resolve_map
 from game.scenario.model import HistoricalOrder, Objective, Scenario, TimelineEntry, UnitSetup, VictoryLevel
+from game.scenario.problems import dedupe_sorted, loc_text, validate_model
 from game.scenario.schema import (
     COUNT_FIELDS,
     SIDE_IDS,
@@ -42,15 +41,6 @@ Loc = tuple[str | int, ...]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
-_ALL_FIELDS = sorted(
-    {
-        (f.alias or name)
-        for m in vars(schema).values()
-        if isinstance(m, type) and issubclass(m, BaseModel)
-        for name, f in m.model_fields.items()
-    }
-)
-
 
 class ScenarioError(Exception):
     """Raised when a scenario cannot be loaded; carries every problem found."""
@@ -58,67 +48,6 @@ class ScenarioError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-def loc_text(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _short(v: Any) -> str:
-    text = repr(v)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def pydantic_problems(err: ValidationError, doc: LoadedYaml, prefix: Loc = ()) -> list[Problem]:
-    out: list[Problem] = []
-    for e in err.errors():
-        loc = prefix + tuple(p for p in e["loc"] if isinstance(p, (str, int)))
-        kind = e["type"]
-        where = loc_text(loc)
-        if kind == "missing":
-            if doc.problems:  # a blanked-out syntax error line: its key is "missing" only as a consequence
-                continue
-            msg = f"{loc_text(loc[:-1]) or 'top level'}: missing required key '{loc[-1]}'"
-            out.append(doc.problem(loc[:-1], msg))
-        elif kind == "extra_forbidden":
-            key = str(loc[-1])
-            msg = f"{loc_text(loc[:-1]) or 'top level'}: unknown key '{key}'{did_you_mean(key, _ALL_FIELDS)}"
-            out.append(doc.problem(loc, msg, key=True))
-        else:
-            text = e["msg"]
-            if (
-                kind not in ("unknown_id", "strength_type", "cost_type")
-                and "input" in e
-                and not isinstance(e["input"], (dict, list))
-            ):
-                text += f" (got {_short(e['input'])})"
-            out.append(doc.problem(loc, f"{where}: {text}" if where else text))
-    return out
-
-
-def _validate(model: type[BaseModel], data: Any, doc: LoadedYaml, prefix: Loc, ctx: dict, problems: list[Problem]):
-    try:
-        return model.model_validate(data, context=ctx)
-    except ValidationError as err:
-        problems.extend(pydantic_problems(err, doc, prefix))
-        return None
-
-
-def _dedupe_sorted(problems: list[Problem]) -> list[Problem]:
-    seen: set[tuple] = set()
-    out = []
-    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message)):
-        key = (p.path, p.line, p.col, p.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out
 
 
 # --- ruleset --------------------------------------------------------------------------------
@@ -140,10 +69,10 @@ def load_ruleset(path: Path) -> tuple[RulesetSpec | None, str, list[Problem]]:
     if doc.data is None and not problems:
         problems.append(Problem(str(path), 1, 1, "the file is empty"))
     elif doc.data is not None:
-        spec = _validate(RulesetSpec, doc.data, doc, (), _ruleset_context(doc.data), problems)
+        spec = validate_model(RulesetSpec, doc.data, doc, (), _ruleset_context(doc.data), problems)
         if spec is not None:
             problems.extend(_ruleset_checks(spec, doc))
-    return (spec if not problems else None), doc.sha256, _dedupe_sorted(problems)
+    return (spec if not problems else None), doc.sha256, dedupe_sorted(problems)
 
 
 def _ruleset_checks(spec: RulesetSpec, doc: LoadedYaml) -> list[Problem]:
@@ -220,10 +149,10 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
     if data is None:
         if not problems:
             problems.append(Problem(str(path), 1, 1, "the file is empty"))
-        return None, _dedupe_sorted(problems)
+        return None, dedupe_sorted(problems)
     if not isinstance(data, dict):
         problems.append(doc.problem((), "a scenario file must be a mapping of keys (kind, id, map, units, ...)"))
-        return None, _dedupe_sorted(problems)
+        return None, dedupe_sorted(problems)
 
     # the ruleset the scenario names
     rules = None
@@ -239,7 +168,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
 
     ctx = _ruleset_context_for(rules)
 
-    top = _validate(ScenarioSpec, data, doc, (), ctx, problems)
+    top = validate_model(ScenarioSpec, data, doc, (), ctx, problems)
 
     # the map first: placements are checked against it
     gmap: GameMap | None = None
@@ -257,12 +186,12 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
         )
     units: list[tuple[Loc, UnitSpec]] = []
     for loc, u in raw_units:
-        spec = _validate(UnitSpec, u, doc, loc, ctx, problems)
+        spec = validate_model(UnitSpec, u, doc, loc, ctx, problems)
         if spec is not None:
             units.append((loc, spec))
     victory = None
     if "victory" in data:
-        victory = _validate(VictorySpec, data["victory"], doc, ("victory",), ctx, problems)
+        victory = validate_model(VictorySpec, data["victory"], doc, ("victory",), ctx, problems)
 
     calendar = _calendar(top.calendar) if top is not None else None
     setups = _check_units(units, doc, gmap, map_spec, rules, calendar, problems)
@@ -273,7 +202,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
     orders = _check_orders(data, doc, ctx, top, gmap, {s.id for s in setups}, _all_unit_ids(data), problems)
     _check_sources(data, doc, ctx, problems)
 
-    problems = _dedupe_sorted(problems)
+    problems = dedupe_sorted(problems)
     if problems or top is None or gmap is None or rules is None or victory is None:
         if not problems:
             problems.append(doc.problem((), "the scenario is incomplete"))
@@ -326,7 +255,7 @@ def apply_variant(
     if variant == "default" or raw_v is None:
         return units, air, logistics
     vloc: Loc = ("variants", variant)
-    spec = _validate(VariantSpec, raw_v, doc, vloc, {}, problems)
+    spec = validate_model(VariantSpec, raw_v, doc, vloc, {}, problems)
     if spec is None:
         return units, air, logistics
 
@@ -369,7 +298,7 @@ def _check_timeline(
     if top is not None:
         starts, hours, _ = _calendar(top.calendar)
     for i, t in enumerate(raw):
-        spec = _validate(TimelineSpec, t, doc, ("timeline", i), ctx, problems)
+        spec = validate_model(TimelineSpec, t, doc, ("timeline", i), ctx, problems)
         if spec is None or starts is None or hours is None:
             continue
         when = datetime.fromisoformat(spec.at)
@@ -431,7 +360,7 @@ def _check_orders(
             continue
         for i, o in enumerate(orders if isinstance(orders, list) else []):
             loc: Loc = ("historical_orders", side, i)
-            spec = _validate(OrderSpec, o, doc, loc, ctx, problems)
+            spec = validate_model(OrderSpec, o, doc, loc, ctx, problems)
             if spec is None:
                 continue
             for k, uid in enumerate(spec.units):
@@ -476,11 +405,11 @@ def _check_sources(data: dict[str, Any], doc: LoadedYaml, ctx: dict, problems: l
     sources = data.get("sources")
     if isinstance(sources, dict):
         for k, v in sources.items():
-            _validate(SourceSpec, v, doc, ("sources", k), ctx, problems)
+            validate_model(SourceSpec, v, doc, ("sources", k), ctx, problems)
     conflicts = data.get("conflicts")
     if isinstance(conflicts, list):
         for i, c in enumerate(conflicts):
-            _validate(ConflictSpec, c, doc, ("conflicts", i), ctx, problems)
+            validate_model(ConflictSpec, c, doc, ("conflicts", i), ctx, problems)
     if not isinstance(sources, dict) or not sources:
         return
     known = set(sources)
@@ -828,15 +757,15 @@ def validate_path(path: str | Path) -> list[Problem]:
         variants = doc.data.get("variants") if isinstance(doc.data, dict) else None
         for v in sorted(variants) if isinstance(variants, dict) else []:
             problems += load_scenario_checked(p, str(v))[1]
-        return _dedupe_sorted(problems)
+        return dedupe_sorted(problems)
     if kind == "map":
         from game.scenario.mapfile import load_map_file
 
         rules, _, _ = load_ruleset(SCENARIO_DIR / "ruleset.yaml")
         ctx = _ruleset_context_for(rules)
-        return _dedupe_sorted(load_map_file(p, ctx, rules)[2])
+        return dedupe_sorted(load_map_file(p, ctx, rules)[2])
     got = f"'{kind}'" if kind is not None else "nothing"
-    return _dedupe_sorted(
+    return dedupe_sorted(
         list(doc.problems)
         + [doc.problem(("kind",) if kind is not None else (), f"kind must be 'scenario', 'map' or 'ruleset', got {got}")]
     )

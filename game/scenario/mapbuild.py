@@ -19,8 +19,6 @@ from game.scenario.schema import MapSpec, RulesetSpec
 Loc = tuple[str | int, ...]
 Problems = list[tuple[Loc, str]]
 
-CROSSING_SNAP_KM = 1.0  # a crossing must lie within this distance of a river edge midpoint
-
 
 def grid_size(spec: MapSpec, hex_km: float) -> tuple[int, int]:
     x0, x1 = spec.extent_km.x
@@ -138,11 +136,12 @@ def build_map(spec: MapSpec, rules: RulesetSpec, windowed: bool = False) -> tupl
                 continue
             d = np.hypot(mids[cand, 0] - c.at[0], mids[cand, 1] - c.at[1])
             best = int(np.argmin(d))
-            if d[best] > CROSSING_SNAP_KM * rules.hex_km:
+            snap = rules.parameters.crossing_snap_km
+            if d[best] > snap:
                 problems.append(
                     (
                         ("map", "crossings", ci, "at"),
-                        f"crossing '{c.name}' is {d[best]:.1f} km from the nearest river edge (max {CROSSING_SNAP_KM:g})",
+                        f"crossing '{c.name}' is {d[best]:.1f} km from the nearest river edge (max {snap:g})",
                     )
                 )
                 continue

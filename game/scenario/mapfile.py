@@ -7,17 +7,12 @@ from typing import Any
 
 from game.gamemap import GameMap
 from game.scenario.mapbuild import build_map, empty_map
+from game.scenario.problems import validate_model
 from game.scenario.schema import MapFileSpec, MapRefSpec, MapSpec, RulesetSpec, did_you_mean
 from game.scenario.yamlload import LoadedYaml, Problem, load_yaml
 
 Loc = tuple[str | int, ...]
 FEATURES = ("areas", "rivers", "crossings", "roads", "places")
-
-
-def _validate(model, data, doc, prefix, ctx, problems):
-    from game.scenario.loader import _validate as v
-
-    return v(model, data, doc, prefix, ctx, problems)
 
 
 def load_map_file(path: Path, ctx: dict, rules: RulesetSpec | None) -> tuple[MapFileSpec | None, LoadedYaml, list[Problem]]:
@@ -28,7 +23,7 @@ def load_map_file(path: Path, ctx: dict, rules: RulesetSpec | None) -> tuple[Map
     if doc.data is None and not problems:
         problems.append(Problem(str(path), 1, 1, "the file is empty"))
     elif doc.data is not None:
-        spec = _validate(MapFileSpec, doc.data, doc, (), ctx, problems)
+        spec = validate_model(MapFileSpec, doc.data, doc, (), ctx, problems)
         if spec is not None and rules is not None:
             _, mprobs = build_map(spec, rules)
             problems.extend(doc.problem(loc[1:], msg) for loc, msg in mprobs)
@@ -40,7 +35,7 @@ def resolve_map(
 ) -> tuple[MapSpec | None, GameMap | None, str]:
     """The scenario's MapSpec and built map; the third value is the map file's content hash."""
     if isinstance(raw, dict) and "file" in raw:
-        ref = _validate(MapRefSpec, raw, doc, ("map",), ctx, problems)
+        ref = validate_model(MapRefSpec, raw, doc, ("map",), ctx, problems)
         if ref is None:
             return None, None, ""
         mpath = (base / ref.file).resolve()
@@ -67,7 +62,7 @@ def resolve_map(
         for _loc, msg in bprobs:  # a problem only the combination shows: point at the map section
             problems.append(doc.problem(("map",), f"map (with {ref.file}): {msg}"))
         return spec, gmap, mdoc.sha256
-    spec = _validate(MapSpec, raw, doc, ("map",), ctx, problems)
+    spec = validate_model(MapSpec, raw, doc, ("map",), ctx, problems)
     if spec is None:
         return None, None, ""
     if rules is None:

@@ -165,11 +165,14 @@ class PhaseStep(Strict):
 
 
 class Parameters(Strict):
-    stacking_limit: int = Field(default=3, ge=1, le=20)
-    night_mp_factor: float = Field(default=0.5, gt=0, le=1)
-    default_spot_range: int = Field(default=2, ge=0, le=10)
-    night_spot_range: int = Field(default=1, ge=0, le=10)
-    zoc_across_major_river: bool = False
+    """Every number is required: they live in the ruleset YAML with their sources."""
+
+    stacking_limit: int = Field(ge=1, le=20)
+    night_mp_factor: float = Field(gt=0, le=1)
+    default_spot_range: int = Field(ge=0, le=10)
+    night_spot_range: int = Field(ge=0, le=10)
+    zoc_across_major_river: bool
+    crossing_snap_km: float = Field(gt=0, le=5)
 
 
 class RulesetSpec(Strict):
@@ -177,7 +180,7 @@ class RulesetSpec(Strict):
     id: Ident
     title: str
     hex_km: float = Field(default=1.0, gt=0)
-    parameters: Parameters = Parameters()
+    parameters: Parameters
     movement_classes: list[Ident] = Field(min_length=1)
     terrain: dict[Ident, TerrainSpec] = Field(min_length=1)
     rivers: dict[Ident, RiverKindSpec] = {}

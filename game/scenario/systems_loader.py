@@ -9,6 +9,7 @@ import numpy as np
 from game.gamemap import GameMap
 from game.scenario.mapbuild import _points_in_polygon, off_map_message
 from game.scenario.model import Airfield, AirUnitSetup, AirZone, DepotSetup, LogisticsSetup
+from game.scenario.problems import loc_text, validate_model
 from game.scenario.schema import (
     SIDE_IDS,
     AirfieldSpec,
@@ -24,12 +25,6 @@ from game.scenario.yamlload import LoadedYaml, Problem
 Loc = tuple[str | int, ...]
 
 
-def _validate(model, data, doc, prefix, ctx, problems):
-    from game.scenario.loader import _validate as v
-
-    return v(model, data, doc, prefix, ctx, problems)
-
-
 def check_systems(
     data: dict[str, Any],
     logistics_in: dict[str, tuple[Loc, Any]],
@@ -42,8 +37,6 @@ def check_systems(
     problems: list[Problem],
 ) -> dict[str, Any]:
     """Everything the supply and air systems need from the scenario, or problems."""
-    from game.scenario.loader import loc_text
-
     out: dict[str, Any] = {"logistics": {}, "depots": [], "air_zones": [], "zone_of": [], "airfields": {}, "air_units": []}
     ctx = dict(ctx)
     if rules is not None:
@@ -68,7 +61,7 @@ def check_systems(
                     doc.problem(loc, f"logistics: unknown side '{side}'{did_you_mean(str(side), SIDE_IDS)}", key=True)
                 )
                 continue
-            spec = _validate(SideLogisticsSpec, raw, doc, loc, ctx, problems)
+            spec = validate_model(SideLogisticsSpec, raw, doc, loc, ctx, problems)
             if spec is None:
                 continue
             if spec.tankers.value > 0 and spec.tanker_payload_t <= 0:
@@ -128,7 +121,7 @@ def check_systems(
     zones = []
     raw_zones = data.get("air_zones") or []
     for i, raw in enumerate(raw_zones if isinstance(raw_zones, list) else []):
-        z = _validate(AirZoneSpec, raw, doc, ("air_zones", i), ctx, problems)
+        z = validate_model(AirZoneSpec, raw, doc, ("air_zones", i), ctx, problems)
         if z is not None:
             if any(z.id == o.id for o in zones):
                 problems.append(doc.problem(("air_zones", i, "id"), f"air_zones[{i}].id: duplicate zone id '{z.id}'"))
@@ -148,14 +141,14 @@ def check_systems(
     # --- airfields and air units -----------------------------------------------------------
     raw_fields = data.get("airfields") or []
     for i, raw in enumerate(raw_fields if isinstance(raw_fields, list) else []):
-        f = _validate(AirfieldSpec, raw, doc, ("airfields", i), ctx, problems)
+        f = validate_model(AirfieldSpec, raw, doc, ("airfields", i), ctx, problems)
         if f is not None:
             if f.id in out["airfields"]:
                 problems.append(doc.problem(("airfields", i, "id"), f"airfields[{i}].id: duplicate airfield id '{f.id}'"))
             out["airfields"][f.id] = Airfield(f.id, f.name, f.side, f.distance_km)
     seen: set[str] = set()
     for loc, raw in air_in:
-        a = _validate(AirUnitSpec, raw, doc, loc, ctx, problems)
+        a = validate_model(AirUnitSpec, raw, doc, loc, ctx, problems)
         if a is None:
             continue
         if a.id in seen:

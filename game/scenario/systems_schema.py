@@ -90,6 +90,8 @@ class CombatRules(_S):
     armour_alone_tank_losses: float
     artillery_defensive_support: Fraction = Field(ge=0, le=1)
     blocked_retreat_losses: Fraction = Field(ge=0, le=1)
+    blocked_retreat_cohesion: float
+    min_attack_cohesion: float = Field(ge=0, le=100)
     retreat_cohesion: float
 
 
