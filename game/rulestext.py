@@ -78,12 +78,22 @@ def render(rules: RulesetSpec) -> str:
     lines.append("### Combat results (by the rolled odds)")
     add(
         _table(
-            ["odds at least", "result", "defender retreats (km)", "defender cohesion", "attacker cohesion"],
+            [
+                "odds at least",
+                "result",
+                "defender retreats (km)",
+                "defender losses ×",
+                "attacker losses ×",
+                "defender cohesion",
+                "attacker cohesion",
+            ],
             [
                 [
                     _num(r.at_least) if r.at_least is not None else "below",
                     r.name,
                     str(r.retreat),
+                    _num(r.defender_losses),
+                    _num(r.attacker_losses),
                     _num(r.defender_cohesion),
                     _num(r.attacker_cohesion),
                 ]
@@ -163,7 +173,8 @@ def render(rules: RulesetSpec) -> str:
         f"Units trace up to {_num(s.trace_range)} {s.trace_class} movement points to a depot, not through enemy units or their "
         f"zones of control (unless a friendly unit holds the hex). A unit carries {_num(s.carried_days)} days at rest; cut off it "
         f"drains ×{', ×'.join(_num(v) for v in s.drain_factor.values())} (rest, move, defend, attack). Below {_num(s.low)}: movement "
-        f"×{_num(s.low_mp_factor)}; below {_num(s.out)}: movement ×{_num(s.out_mp_factor)}, {s.attrition_per_day:.0%} of the men lost "
+        f"×{_num(s.low_mp_factor)}; below {_num(s.out)}: movement ×{_num(s.out_mp_factor)} (fuel: {', '.join(s.fuel_classes)} only), "
+        f"{s.attrition_per_day:.0%} of the men lost "
         f"per day, cohesion {_num(s.out_cohesion_per_12h)} per 12 h. Resting in supply away from the enemy: cohesion "
         f"+{_num(s.rest_cohesion_per_12h)} per 12 h. Convoys cannot get through enemy units or their zones of control between "
         f"the entry point and the depot: they wait for the road to open. Trucks: {s.truck_availability:.0%} available each turn; air interdiction "

@@ -387,8 +387,11 @@ def test_tanks_without_infantry_lose_more_tanks(tp):
     # relative to the men's rate isolates the tank-loss factor at any odds.
     tank_factor = C["kind_loss_factor"]["attacker"]["tanks"]
     for oa, ot in zip(alone.outcomes, together.outcomes):
-        assert oa.attacker_rates["tanks"] / oa.attacker_rates["men"] == pytest.approx(tank_factor * x)
-        assert ot.attacker_rates["tanks"] / ot.attacker_rates["men"] == pytest.approx(tank_factor)
+        # the same tanks face the same guns either way: the anti-tank factor is common to both
+        at = mod(alone, "Anti-tank fire")
+        assert mod(together, "Anti-tank fire") == pytest.approx(at)
+        assert oa.attacker_rates["tanks"] / oa.attacker_rates["men"] == pytest.approx(tank_factor * x * at)
+        assert ot.attacker_rates["tanks"] / ot.attacker_rates["men"] == pytest.approx(tank_factor * at)
     # equal odds: give the lone tanks the strength of the combined attack (quality moves
     # strength only, not the size that sets the rates' base) and compare the expected tank losses
     base = outcomes(state, "soviet", ["su_tank"])

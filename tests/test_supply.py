@@ -220,12 +220,18 @@ def test_cut_off_units_live_on_their_load_then_starve(cut_off):
     assert b.cohesion == pytest.approx(100.0 + scen.rules.supply.out_cohesion_per_12h * 4 / 12)  # −5 per 12 h
     assert not any(e.kind == "attrition" and e.data["unit"] != "su_b" for e in events)
 
-    # movement allowance: rifle battalion 4 MP; out of supply ×0.25, low ×0.75
+    # movement allowance: a rifle battalion walks on without fuel (4 MP whatever its supply);
+    # vehicles out of supply ×0.25, low ×0.75
     state = advance_to(state, "movement", "soviet")
     a, b, c = (state.units[k] for k in ("su_a", "su_b", "su_c"))
+    assert "foot" not in scen.rules.supply.fuel_classes
     assert movement.mp_allowance(state, a) == 4.0 and a.mp == 4.0
-    assert movement.mp_allowance(state, b) == 1.0 and b.mp == 1.0
-    assert movement.mp_allowance(state, c) == 3.0 and c.mp == 3.0
+    assert movement.mp_allowance(state, b) == 4.0 and b.mp == 4.0
+    assert movement.mp_allowance(state, c) == 4.0 and c.mp == 4.0
+    for u, factor in ((b, 0.25), (c, 0.75)):  # the same men in trucks: 10 MP, fuel-bound
+        u.type = "motor_rifle_bn"
+        assert movement.mp_allowance(state, u) == pytest.approx(10 * factor)
+        u.type = "rifle_bn"
 
     # su_a moves one hex: the next supply phase drains it at the 'move' rate (×1.5)
     to = scen.map.km_to_hex(4, -3)

@@ -329,6 +329,11 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
     lo, hi = c.opposition_clamp
     night_loss = c.night_losses if night else 1.0
     armour_x = c.armour_alone_tank_losses if armour_alone else 1.0
+    att_afv = sum(u.tanks + u.armored_cars for u in attackers)
+    def_at = sum(u.guns + u.tanks + u.armored_cars for u in defenders)
+    at_x = min(c.anti_armour.max, 1 + c.anti_armour.weight * def_at / att_afv) if att_afv else 1.0
+    if at_x > 1.005:
+        mods.append(Modifier(f"Anti-tank fire ({def_at} guns and vehicles)", "attacker losses", at_x))
     # per-unit casualty factors: only the units that cross water pay for it; each defender's
     # own posture protects it (not its neighbour's trench)
     unit_factor = {u.id: (c.river_attacker_losses if _river_factor(state, u, target) < 1.0 else 1.0) for u in attackers}
@@ -355,16 +360,21 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
         f_def = min(hi, max(lo, r**c.opposition_exponent))
         att = c.base_loss_rate["attacker"] * _size(c, n_att) * f_att * k * (c.winner_loss if win else c.loser_loss) * night_loss
         dfn = c.base_loss_rate["defender"] * _size(c, n_def) * f_def * k * (c.loser_loss if win else c.winner_loss) * night_loss
-        a_rates = {"men": att}
-        d_rates = {"men": dfn}
-        for kind in KINDS:
-            a_rates[kind] = att * c.kind_loss_factor["attacker"][kind] * (armour_x if kind in ("tanks", "armored_cars") else 1.0)
-            d_rates[kind] = dfn * c.kind_loss_factor["defender"][kind]
-        if not attackers:
-            a_rates = dict.fromkeys(COUNTS, 0.0)
         retreat = res.retreat
         if not attackers or (armour_alone and post_best >= 2):
             retreat = 0
+        att *= res.attacker_losses
+        # stragglers and abandoned weapons come with being driven back, not with shelling alone
+        dfn *= res.defender_losses if (retreat or not res.retreat) else 1.0
+        a_rates = {"men": att}
+        d_rates = {"men": dfn}
+        for kind in KINDS:
+            a_rates[kind] = (
+                att * c.kind_loss_factor["attacker"][kind] * (armour_x * at_x if kind in ("tanks", "armored_cars") else 1.0)
+            )
+            d_rates[kind] = dfn * c.kind_loss_factor["defender"][kind]
+        if not attackers:
+            a_rates = dict.fromkeys(COUNTS, 0.0)
         outcomes.append(
             CombatOutcome(
                 p=sh.p,

@@ -102,6 +102,8 @@ def mp_allowance(state: State, unit: Unit) -> float:
     if state.night:
         mp *= scen.rules.parameters.night_mp_factor
     sup = scen.rules.supply
+    if scen.unit_type(unit.type).movement_class not in sup.fuel_classes:
+        return mp
     if unit.supply < sup.out:
         mp *= sup.out_mp_factor
     elif unit.supply < sup.low:
@@ -167,6 +169,8 @@ def reachable(state: State, unit: Unit, visible: set[str] | None = None, mp: flo
             k = gm.index[u.hex]
             friends[k] = friends.get(k, 0) + 1
 
+    # the minimum move: a unit with all its points may always take one step it could take at all
+    one_step = mp is None and scen.rules.parameters.always_one_hex and budget > EPS and budget >= mp_allowance(state, unit) - EPS
     cost = {start: 0.0}
     prev: dict[int, int] = {}
     heap: list[tuple[float, int]] = [(0.0, start)]
@@ -178,6 +182,8 @@ def reachable(state: State, unit: Unit, visible: set[str] | None = None, mp: flo
             continue  # entering an enemy zone of control ends the move
         for b, w in table[a]:
             nc = c + w
+            if one_step and a == start and nc > budget + EPS:
+                nc = budget
             if nc > budget + EPS or b in blocked:
                 continue
             old = cost.get(b)

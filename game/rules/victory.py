@@ -23,7 +23,7 @@ def update_control(state: State, events: list[Event]) -> None:
 
 
 def score(state: State) -> float:
-    """Soviet points minus Japanese points."""
+    """Soviet points minus Japanese points: places held, and what each side lost (pro rata)."""
     total = 0.0
     for obj in state.scenario.objectives:
         holder = state.control.get(obj.id)
@@ -31,6 +31,15 @@ def score(state: State) -> float:
             total += obj.points.get("soviet", 0)
         elif holder == "japanese":
             total -= obj.points.get("japanese", 0)
+    return round(total + loss_points(state), 2)
+
+
+def loss_points(state: State) -> float:
+    """Soviet minus Japanese points earned by the losses inflicted (the scenario's ``victory.losses``)."""
+    total = 0.0
+    for lp in state.scenario.loss_points:
+        earned = state.losses[lp.side][lp.kind] / lp.per * lp.points
+        total += -earned if lp.side == "soviet" else earned
     return total
 
 

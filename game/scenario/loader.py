@@ -228,6 +228,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
         units=setups,
         objectives=objectives,
         levels=levels,
+        loss_points=list(victory.losses),
         variant=variant,
         variants=["default", *sorted(top.variants)],
         timeline=timeline,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from game.gamemap import GameMap
 from game.hexgrid import Hex
-from game.scenario.schema import RulesetSpec, ScenarioSpec
+from game.scenario.schema import LossPointsSpec, RulesetSpec, ScenarioSpec
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,7 @@ class Scenario:
     units: list[UnitSetup]
     objectives: list[Objective]
     levels: list[VictoryLevel]
+    loss_points: list[LossPointsSpec] = field(default_factory=list)  # victory points for losses inflicted
     logistics: dict[str, LogisticsSetup] = field(default_factory=dict)
     depots: list[DepotSetup] = field(default_factory=list)
     air_zones: list[AirZone] = field(default_factory=list)

@@ -169,6 +169,7 @@ class Parameters(Strict):
 
     stacking_limit: int = Field(ge=1, le=20)
     night_mp_factor: float = Field(gt=0, le=1)
+    always_one_hex: bool
     default_spot_range: int = Field(ge=0, le=10)
     night_spot_range: int = Field(ge=0, le=10)
     zoc_across_major_river: bool
@@ -548,8 +549,19 @@ class LevelSpec(Strict):
     result: Literal["decisive", "marginal", "draw"]
 
 
+class LossPointsSpec(Strict):
+    """Points for what a side loses: a victory bought with half a tank brigade is a narrow one."""
+
+    side: SideRef  # whose losses
+    kind: Literal["men", "tanks", "armored_cars", "guns", "aircraft", "trucks"]
+    per: float = Field(gt=0)  # this many lost ...
+    points: float = Field(gt=0)  # ... give the other side this many points (pro rata)
+    source: str | None = None
+
+
 class VictorySpec(Strict):
     objectives: list[ObjectiveSpec] = []
+    losses: list[LossPointsSpec] = []
     levels: list[LevelSpec] = Field(min_length=1)
 
 

@@ -36,12 +36,19 @@ class ShiftSpec(_S):
     p: float = Field(gt=0, le=1)
 
 
+class AntiArmourSpec(_S):
+    weight: float = Field(ge=0)  # × defending guns+AFVs per attacking AFV
+    max: float = Field(ge=1)
+
+
 class ResultSpec(_S):
     at_least: float | None = None
     name: str
     retreat: int = Field(ge=0, le=4)
     defender_cohesion: float
     attacker_cohesion: float
+    defender_losses: float = Field(gt=0)  # × the defender's casualty rates with this result
+    attacker_losses: float = Field(gt=0)
 
 
 class PostureSpec(_S):
@@ -88,6 +95,7 @@ class CombatRules(_S):
     air_superiority: float
     combined_arms: float
     armour_alone_tank_losses: float
+    anti_armour: AntiArmourSpec
     artillery_defensive_support: Fraction = Field(ge=0, le=1)
     blocked_retreat_losses: Fraction = Field(ge=0, le=1)
     blocked_retreat_cohesion: float
@@ -122,6 +130,7 @@ class SupplyRules(_S):
     out: Fraction
     out_mp_factor: Fraction
     low_mp_factor: Fraction
+    fuel_classes: list[str]
     attrition_per_day: Fraction
     out_cohesion_per_12h: float
     rest_cohesion_per_12h: float
