@@ -70,6 +70,15 @@ class DestroyDepot:
 
 
 @dataclass(frozen=True)
+class OpenDepot:
+    """Open a field depot under one's own unit, on the convoys' road, out of enemy contact."""
+
+    kind: ClassVar[str] = "open_depot"
+    side: str
+    hex: Hex
+
+
+@dataclass(frozen=True)
 class DestroyCrossing:
     """Blow a destructible bridge or pontoon with a unit standing at one end of it."""
 
@@ -86,9 +95,9 @@ class EndPhase:
     side: str
 
 
-Action = Move | Attack | AssignAir | RouteTrucks | DestroyDepot | DestroyCrossing | EndPhase
+Action = Move | Attack | AssignAir | RouteTrucks | OpenDepot | DestroyDepot | DestroyCrossing | EndPhase
 ACTION_TYPES: dict[str, type] = {
-    cls.kind: cls for cls in (Move, Attack, AssignAir, RouteTrucks, DestroyDepot, DestroyCrossing, EndPhase)
+    cls.kind: cls for cls in (Move, Attack, AssignAir, RouteTrucks, OpenDepot, DestroyDepot, DestroyCrossing, EndPhase)
 }
 
 

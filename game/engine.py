@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.actions import Action, AssignAir, Attack, DestroyCrossing, DestroyDepot, EndPhase, Move, RouteTrucks
+from game.actions import Action, AssignAir, Attack, DestroyCrossing, DestroyDepot, EndPhase, Move, OpenDepot, RouteTrucks
 from game.errors import IllegalAction
 from game.events import Event
 from game.hexgrid import Hex, distance, spiral
@@ -259,6 +259,7 @@ def _legal_supply(state: State, side: str) -> list[Action]:
         for src in own:
             if state.depots[src].stock > 0:
                 out.extend(RouteTrucks(side, src, d, sup.front_idle) for d in own if d != src)
+    out.extend(OpenDepot(side, h) for h in supply.field_depot_sites(state, side))
     out.extend(DestroyDepot(side, d) for d in own)
     return out
 
@@ -300,11 +301,13 @@ def apply(state: State, action: Action) -> tuple[State, list[Event]]:
         if phase != "air":
             raise IllegalAction(f"aircraft are assigned in the air phase (now: {state.phase.name or phase})")
         air.assign(new, action, events)
-    elif isinstance(action, (RouteTrucks, DestroyDepot)):
+    elif isinstance(action, (RouteTrucks, OpenDepot, DestroyDepot)):
         if phase != "supply":
             raise IllegalAction(f"trucks and depots are handled in the supply phase (now: {state.phase.name or phase})")
         if isinstance(action, RouteTrucks):
             supply.route_trucks(new, action, events)
+        elif isinstance(action, OpenDepot):
+            supply.open_depot(new, action, events)
         else:
             supply.destroy_depot(new, action, events)
     elif isinstance(action, EndPhase):
@@ -495,6 +498,7 @@ def _end_of_turn(state: State, events: list[Event]) -> None:
         u.mp = 0.0
         if u.status == ACTIVE and u.activity in ("rest", "defend"):
             u.entrench_h += hours
+    combat.collapse_pockets(state, hours, events)
     victory.update_control(state, events)
     last = state.turn + 1 >= state.scenario.turns
     victory.check_end(state, events, final=last)

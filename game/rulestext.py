@@ -141,6 +141,16 @@ def render(rules: RulesetSpec) -> str:
             f"tank losses ×{_num(c.armour_alone_tank_losses)}; cannot drive out a prepared defender",
         ],
         ["defending artillery within range", f"adds {c.artillery_defensive_support:.0%} of its guns' defence value"],
+        [
+            "attacking vehicles facing guns, tanks and armoured cars",
+            f"vehicle losses ×(1 + {_num(c.anti_armour.weight)} × defending guns+AFVs per attacking AFV), at most ×{_num(c.anti_armour.max)}",
+        ],
+        [
+            f"broken (cohesion below {_num(c.broken_below)}), cut off, out of supply, next to the enemy",
+            "gone at the end of a turn with a chance a day of "
+            + ", ".join(f"{k} {v.pocket_collapse_per_day:.0%}" for k, v in rules.sides.items())
+            + " (surrender or last stand)",
+        ],
     ]
     add(_table(["situation", "effect"], mods))
     lines.append("")
@@ -180,7 +190,7 @@ def render(rules: RulesetSpec) -> str:
         f"the entry point and the depot: they wait for the road to open. Trucks: {s.truck_availability:.0%} available each turn; air interdiction "
         f"destroys {s.interdiction_per_sortie:.1%} of a daylight convoy per bomber sortie over its zone (at most "
         f"{s.interdiction_cap:.0%}); a captured depot yields {s.capture_share:.0%} of its stock; front trucks drive "
-        f"{_num(s.front_truck_km_per_hour)} km/h."
+        f"{_num(s.front_truck_km_per_hour)} km/h. A field depot opens at least {s.field_depot_spacing} km from any other."
     )
     lines.append("")
     lines.append("### Air")

@@ -28,7 +28,16 @@ hexes = st.tuples(ints, ints)
 
 
 def test_known_kinds():
-    assert {"move", "end_phase", "attack", "assign_air", "route_trucks", "destroy_depot", "destroy_crossing"} == set(ACTION_TYPES)
+    assert {
+        "move",
+        "end_phase",
+        "attack",
+        "assign_air",
+        "route_trucks",
+        "open_depot",
+        "destroy_depot",
+        "destroy_crossing",
+    } == set(ACTION_TYPES)
     assert ACTION_TYPES["move"] is Move and ACTION_TYPES["end_phase"] is EndPhase
 
 

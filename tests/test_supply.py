@@ -205,7 +205,7 @@ def test_cut_off_units_live_on_their_load_then_starve(cut_off):
     assert c.supply == pytest.approx(0.3 - drain_rest)
     assert all(u.cut for u in (a, b, c, far))
     assert "the way to every depot is cut by the enemy" in state.notes["su_a"]
-    assert "no depot within 15 MP" in state.notes["su_far"]
+    assert f"no depot within {scen.rules.supply.trace_range:g} MP" in state.notes["su_far"]
     assert state.logistics["soviet"].consumed == 0.0
 
     # su_b had 8 % left: now below 5 % — it loses men and cohesion

@@ -13,10 +13,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 
-from game.actions import Action, AssignAir, Attack, EndPhase, Move
+from game.actions import Action, AssignAir, Attack, EndPhase, Move, OpenDepot, RouteTrucks
 from game.errors import IllegalAction
 from game.hexgrid import Hex, distance
-from game.rules import air, combat, movement
+from game.rules import air, combat, movement, supply
 from game.scenario.model import HistoricalOrder
 from game.state import ACTIVE, State, Unit
 
@@ -79,6 +79,8 @@ class HistoricalAgent:
             return self._combat(view, side)
         if phase == "air":
             return self._air(view, side)
+        if phase == "supply":
+            return self._supply(view, side)
         return EndPhase(side)
 
     def _mine(self, view: State) -> list[Unit]:
@@ -93,10 +95,13 @@ class HistoricalAgent:
                 continue
             self.done.add(u.id)
             o = self.order_for(view, u.id)
-            if o is None or o.hold or o.target is None or u.hex == o.target:
+            if o is None or o.hold or o.target is None:
+                continue
+            goal = self._sweep_target(view, u, o, visible) if o.sweep else o.target
+            if u.hex == goal or goal is None:
                 continue
             reach = movement.reachable(view, u, visible)
-            field = road_to(view, view.scenario.unit_type(u.type).movement_class, o.target)
+            field = road_to(view, view.scenario.unit_type(u.type).movement_class, goal)
             idx = view.scenario.map.index
             far = float("inf")
             best, best_key = None, (field.get(idx[u.hex], far), 0.0)  # type: ignore[index]
@@ -107,6 +112,72 @@ class HistoricalAgent:
             if best is not None:
                 return Move(side, u.id, best)
         return EndPhase(side)
+
+    def _sweep_target(self, view: State, u: Unit, o: HistoricalOrder, visible: set[str]) -> Hex | None:
+        """Mopping up: the nearest known enemy within the order's radius of its target, else the target."""
+        assert o.target is not None and u.hex is not None
+        near = [
+            e.hex
+            for e in view.units.values()
+            if e.id in visible
+            and e.side != u.side
+            and e.status == ACTIVE
+            and e.hex is not None
+            and distance(e.hex, o.target) <= o.sweep
+        ]
+        if not near:
+            return o.target
+        best = min(near, key=lambda h: (distance(u.hex, h), h))  # type: ignore[arg-type]
+        if distance(u.hex, best) == 1:  # already in contact: the combat phase takes it on
+            return None
+        return best
+
+    # --- supply -------------------------------------------------------------------------
+
+    def _supply(self, view: State, side: str) -> Action:
+        """Follow the advance with the dumps, as the staffs did: open a field depot where the most
+        units have outrun every depot, then put railhead convoys and front trucks on it."""
+        sup = view.logistics.get(side)
+        if sup is None:
+            return EndPhase(side)
+        for d in sorted(view.depots.values(), key=lambda d: d.id):
+            fresh = d.side == side and d.status == "active" and supply.FIELD in d.id and d.id not in sup.routes
+            if fresh and f"route:{d.id}" not in self.done:
+                self.done.add(f"route:{d.id}")
+                share = max(1, supply.trucks_alive(view, side)["railhead"] // max(1, len(sup.routes)))
+                return RouteTrucks(side, "railhead", d.id, share)
+            if fresh or (d.side == side and supply.FIELD in d.id and d.stock < 1.0 and d.status == "active"):
+                if f"front:{d.id}" not in self.done and sup.front_idle > 0:
+                    self.done.add(f"front:{d.id}")
+                    src = self._richest_depot(view, side, d.id)
+                    if src is not None:
+                        return RouteTrucks(side, src, d.id, max(1, sup.front_idle // 2))
+        if "open" not in self.done:
+            self.done.add("open")
+            site = self._depot_site(view, side)
+            if site is not None:
+                return OpenDepot(side, site)
+        return EndPhase(side)
+
+    def _richest_depot(self, view: State, side: str, dest: str) -> str | None:
+        far = view.depots[dest].hex
+        own = [d for d in view.depots.values() if d.side == side and d.status == "active" and d.id != dest and d.stock > 1.0]
+        if not own:
+            return None
+        return min(own, key=lambda d: (distance(d.hex, far), d.id)).id
+
+    def _depot_site(self, view: State, side: str) -> Hex | None:
+        sites = supply.field_depot_sites(view, side)
+        if not sites:
+            return None
+        stranded = [u.hex for u in self._mine(view) if u.cut and "no depot within" in view.notes.get(u.id, "")]
+        reach = view.scenario.rules.supply.field_depot_spacing
+        best, best_n = None, 2  # three stranded units or more make a dump worth opening
+        for h in sites:
+            n = sum(1 for s in stranded if distance(s, h) <= reach)
+            if n > best_n:
+                best, best_n = h, n
+        return best
 
     # --- combat -------------------------------------------------------------------------
 

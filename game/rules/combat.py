@@ -637,3 +637,35 @@ def advance(state: State, attackers: list[Unit], target: Hex, events: list[Event
 
         supply.capture_depots(state, u, events)
         return
+
+
+def collapse_pockets(state: State, hours: float, events: list[Event]) -> None:
+    """End of turn: broken units, cut off, out of supply and pressed by the enemy may be gone.
+
+    The side's ``pocket_collapse_per_day`` is the chance a day (models.md §4.2): Soviet and
+    Mongolian units mostly surrender, Japanese ones die in a last stand. Dice from the game.
+    """
+    scen = state.scenario
+    c = scen.rules.combat
+    out = scen.rules.supply.out
+    enemy_hexes: dict[str, set[Hex]] = {}
+    for u in state.units.values():
+        if u.status == ACTIVE and u.hex is not None:
+            enemy_hexes.setdefault(u.side, set()).add(u.hex)
+    for uid in sorted(state.units):
+        u = state.units[uid]
+        if u.status != ACTIVE or u.hex is None or not u.cut or u.supply >= out or u.cohesion >= c.broken_below:
+            continue
+        foes = set().union(*(hs for s, hs in enemy_hexes.items() if s != u.side))
+        if not any(distance(u.hex, h) == 1 for h in foes):
+            continue
+        doctrine = scen.rules.sides[u.side]
+        p = 1 - (1 - doctrine.pocket_collapse_per_day) ** (hours / 24)
+        if state.rng.random() >= p:
+            continue
+        prisoners = remove_unit(state, u, SURRENDERED, events, doctrine.prisoner_share)
+        if doctrine.prisoner_share >= 0.5:
+            text = f"{_name(state, uid)}, broken, cut off and starving, surrenders ({prisoners} prisoners)"
+        else:
+            text = f"{_name(state, uid)}, broken, cut off and starving, dies in a last stand ({prisoners} taken prisoner)"
+        events.append(Event("surrender", text, data={"unit": uid, "prisoners": prisoners, "pocket": True}))

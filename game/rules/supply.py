@@ -12,10 +12,10 @@ from __future__ import annotations
 import heapq
 import math
 
-from game.actions import DestroyDepot, RouteTrucks
+from game.actions import DestroyDepot, OpenDepot, RouteTrucks
 from game.errors import IllegalAction
 from game.events import Event
-from game.hexgrid import distance
+from game.hexgrid import Hex, distance
 from game.rules import movement
 from game.state import ACTIVE, Convoy, Depot, SideSupply, State, Unit
 
@@ -30,7 +30,70 @@ def depot_name(state: State, depot_id: str) -> str:
     for d in state.scenario.depots:
         if d.id == depot_id:
             return d.name
+    side, _, n = depot_id.partition(FIELD)
+    if n.isdigit() and side in state.scenario.sides:
+        return f"{side.capitalize()} field depot {n}"
     return depot_id
+
+
+FIELD = "_field_"  # field depots are named <side>_field_<n>
+
+
+def field_depots_opened(state: State, side: str) -> int:
+    """Every field depot the side has opened, lost or blown ones included (the limit is on opening)."""
+    return sum(1 for d in state.depots.values() if d.id.startswith(side + FIELD))
+
+
+def field_depot_problem(state: State, side: str, h: Hex, road: set[int] | None = None) -> str | None:
+    """Why the side cannot open a field depot at h now (None: it can)."""
+    scen = state.scenario
+    log = scen.logistics.get(side)
+    if log is None or log.field_depots <= 0:
+        return "this scenario gives you no field depots to open"
+    if field_depots_opened(state, side) >= log.field_depots:
+        return f"you have opened all {log.field_depots} field depots this scenario allows"
+    gm = scen.map
+    if not gm.contains(h):
+        return f"{h} is off the map"
+    if not any(u.side == side and u.status == ACTIVE and u.hex == h for u in state.units.values()):
+        return "a field depot opens under one of your own units"
+    enemies = [u for u in state.units.values() if u.side != side and u.status == ACTIVE and u.hex is not None]
+    if gm.index[h] in movement.zoc_of(scen, enemies):
+        return "too close to the enemy: a field depot cannot open in an enemy zone of control"
+    if gm.index[h] not in (road_open(state, side) if road is None else road):
+        return "convoys cannot reach this hex from your entry point"
+    spacing = scen.rules.supply.field_depot_spacing
+    near = [d for d in state.depots.values() if d.status == "active" and distance(d.hex, h) < spacing]
+    if near:
+        return f"{depot_name(state, near[0].id)} is closer than {spacing} km"
+    return None
+
+
+def field_depot_sites(state: State, side: str) -> list[Hex]:
+    """Hexes where the side could open a field depot now (under its own units)."""
+    log = state.scenario.logistics.get(side)
+    if log is None or log.field_depots <= field_depots_opened(state, side):
+        return []
+    road = road_open(state, side)
+    hexes = sorted({u.hex for u in state.units.values() if u.side == side and u.status == ACTIVE and u.hex is not None})
+    return [h for h in hexes if field_depot_problem(state, side, h, road) is None]
+
+
+def open_depot(state: State, a: OpenDepot, events: list[Event]) -> None:
+    """A field depot, empty: route railhead convoys or front trucks to it to fill it."""
+    why = field_depot_problem(state, a.side, a.hex)
+    if why is not None:
+        raise IllegalAction(why)
+    did = f"{a.side}{FIELD}{field_depots_opened(state, a.side) + 1}"
+    state.depots[did] = Depot(did, a.side, a.hex, 0.0, "active")
+    events.append(
+        Event(
+            "depot_opened",
+            f"{depot_name(state, did)} opened at {a.hex}: route trucks to it to fill it",
+            visible_to=a.side,
+            data={"depot": did, "hex": a.hex},
+        )
+    )
 
 
 # --- set-up ---------------------------------------------------------------------------------

@@ -396,6 +396,7 @@ def _check_orders(
                     spec.hold,
                     spec.note or "",
                     spec.source or "",
+                    round(spec.sweep / gmap.hex_km) if spec.sweep and gmap is not None else 0,
                 )
             )
     return out

@@ -51,6 +51,7 @@ class HistoricalOrder:
     hold: bool
     note: str
     source: str
+    sweep: int = 0  # hexes round the target in which the units seek out known enemies
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class LogisticsSetup:
     entry: Hex
     routes: dict[str, int]  # depot id -> standing weight for railhead convoys
     sources: dict[str, str] = field(default_factory=dict)
+    field_depots: int = 0  # field depots the side may open as its front moves
 
 
 @dataclass(frozen=True)

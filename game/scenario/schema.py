@@ -371,6 +371,7 @@ class SideLogisticsSpec(Strict):
     tankers: Strength = Strength(value=0)  # fuel tankers, on the same road
     tanker_payload_t: float = Field(default=0.0, ge=0, le=20)
     front_trucks: Strength = Strength(value=0)
+    field_depots: int = Field(default=0, ge=0, le=30)  # field depots the side may open during the game
     entry: Point
     depots: list[DepotSpec] = Field(min_length=1)
     routes: dict[str, int] = {}
@@ -464,6 +465,7 @@ class OrderSpec(Strict):
     at: Point | None = None  # or a position in km
     attack: bool = False  # attack known enemies next to these units
     hold: bool = False  # stay where they are
+    sweep: float = Field(default=0, ge=0, le=30)  # km round the target: seek out and attack known enemies there
     note: str | None = None
     source: str | None = None
 

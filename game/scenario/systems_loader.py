@@ -107,6 +107,7 @@ def check_systems(
                     trucks=road,
                     payload_t=payload,
                     front_trucks=spec.front_trucks.value,
+                    field_depots=spec.field_depots,
                     entry=entry,
                     routes=routes,
                     sources={

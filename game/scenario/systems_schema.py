@@ -100,12 +100,14 @@ class CombatRules(_S):
     blocked_retreat_losses: Fraction = Field(ge=0, le=1)
     blocked_retreat_cohesion: float
     min_attack_cohesion: float = Field(ge=0, le=100)
+    broken_below: float = Field(ge=0, le=100)
     retreat_cohesion: float
 
 
 class SideDoctrine(_S):
     night_attack: float = Field(gt=0)  # attacker strength at night (replaces combat.night_attack)
     prisoner_share: Fraction = Field(ge=0, le=1)  # share of a destroyed unit's men taken prisoner
+    pocket_collapse_per_day: Fraction = Field(ge=0, le=1)  # broken, cut off, out of supply and pressed: chance a day it is gone
     source: str | None = None
 
 
@@ -139,6 +141,7 @@ class SupplyRules(_S):
     interdiction_cap: Fraction
     capture_share: Fraction  # stock a captor takes over
     front_truck_km_per_hour: float = Field(gt=0)
+    field_depot_spacing: int = Field(ge=1, le=50)
     source: str | None = None
 
 
