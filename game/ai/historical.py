@@ -13,9 +13,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 
-from game.actions import Action, AssignAir, Attack, EndPhase, Move, OpenDepot, RouteTrucks
+from game.actions import Action, AssignAir, Attack, DestroyCrossing, EndPhase, Move, OpenDepot, RouteTrucks
+from game.engine import legal_actions
 from game.errors import IllegalAction
-from game.hexgrid import Hex, distance
+from game.hexgrid import Hex, distance, neighbors
 from game.rules import air, combat, movement, supply
 from game.scenario.model import HistoricalOrder
 from game.state import ACTIVE, State, Unit
@@ -181,7 +182,31 @@ class HistoricalAgent:
 
     # --- combat -------------------------------------------------------------------------
 
+    def _blow(self, view: State, side: str) -> Action | None:
+        """Blow a crossing an order names once no unit of ours is left beyond it."""
+        gm = view.scenario.map
+        for o in self._orders_now(view):
+            if not o.destroy or o.destroy in view.destroyed or o.target is None or f"blow:{o.destroy}" in self.done:
+                continue
+            c = gm.crossing_named(o.destroy)
+            if c is None:
+                continue
+            ends = [gm.hexes[c.edge[0]], gm.hexes[c.edge[1]]]
+            far = max(ends, key=lambda h: (distance(h, o.target), h))  # type: ignore[arg-type]
+            beyond = _bank(view, far, radius=25)
+            if any(u.hex in beyond for u in self._mine(view)):
+                continue
+            self.done.add(f"blow:{o.destroy}")
+            try:
+                return _legal_blow(view, side, o.destroy)
+            except IllegalAction:
+                continue
+        return None
+
     def _combat(self, view: State, side: str) -> Action:
+        blow = self._blow(view, side)
+        if blow is not None:
+            return blow
         visible = set(view.spotted.get(side, []))
         enemy_hexes = sorted({e.hex for e in view.units.values() if e.id in visible and e.status == ACTIVE and e.hex is not None})
         mine = self._mine(view)
@@ -257,3 +282,25 @@ class HistoricalAgent:
         if not weight:
             return None
         return max(sorted(weight), key=lambda z: weight[z])
+
+
+def _bank(view: State, start: Hex, radius: int) -> set[Hex]:
+    """Hexes on the same side of the major rivers as ``start``, within ``radius``."""
+    gm = view.scenario.map
+    seen = {start}
+    todo = [start]
+    while todo:
+        h = todo.pop()
+        for n in neighbors(h):
+            if n not in seen and gm.contains(n) and distance(n, start) <= radius and gm.river_between(h, n) != "major":
+                seen.add(n)
+                todo.append(n)
+    return seen
+
+
+def _legal_blow(view: State, side: str, crossing: str) -> Action:
+    """The DestroyCrossing action if the rules allow it now, else IllegalAction."""
+    action = DestroyCrossing(side, crossing)
+    if action not in legal_actions(view, side):
+        raise IllegalAction(f"{crossing} cannot be blown now")
+    return action

@@ -383,6 +383,16 @@ def _check_orders(
                         target = h
                     else:
                         problems.append(doc.problem(loc + ("at",), f"{loc_text(loc)}.at: {spec.at} km is off the map"))
+                if spec.destroy is not None:
+                    named = sorted({c.name for c in gmap.crossings.values() if c.destructible})
+                    if spec.destroy not in named:
+                        problems.append(
+                            doc.problem(
+                                loc + ("destroy",),
+                                f"{loc_text(loc)}.destroy: no destructible crossing '{spec.destroy}'"
+                                f"{did_you_mean(spec.destroy, named)}",
+                            )
+                        )
             start = _turn_of(datetime.fromisoformat(spec.start), starts, hours)
             end = _turn_of(datetime.fromisoformat(spec.until), starts, hours) if spec.until else len(starts)
             out.setdefault(side, []).append(
@@ -397,6 +407,7 @@ def _check_orders(
                     spec.note or "",
                     spec.source or "",
                     round(spec.sweep / gmap.hex_km) if spec.sweep and gmap is not None else 0,
+                    spec.destroy or "",
                 )
             )
     return out

@@ -52,6 +52,7 @@ class HistoricalOrder:
     note: str
     source: str
     sweep: int = 0  # hexes round the target in which the units seek out known enemies
+    destroy: str = ""  # crossing to blow behind the last unit back over it
 
 
 @dataclass(frozen=True)

@@ -466,6 +466,7 @@ class OrderSpec(Strict):
     attack: bool = False  # attack known enemies next to these units
     hold: bool = False  # stay where they are
     sweep: float = Field(default=0, ge=0, le=30)  # km round the target: seek out and attack known enemies there
+    destroy: str | None = None  # a destructible crossing to blow once none of the side's units is left beyond it
     note: str | None = None
     source: str | None = None
 
