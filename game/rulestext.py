@@ -70,8 +70,11 @@ def render(rules: RulesetSpec) -> str:
     lines.append("### Weapons (value in riflemen)")
     add(
         _table(
-            ["weapon", "kind", "attack", "defence"],
-            [[e.name, e.kind.replace("_", " "), _num(e.attack), _num(e.defence)] for e in rules.equipment.values()],
+            ["weapon", "kind", "attack", "defence", "anti-tank (45 mm tank gun = 1)"],
+            [
+                [e.name, e.kind.replace("_", " "), _num(e.attack), _num(e.defence), _num(e.anti_tank)]
+                for e in rules.equipment.values()
+            ],
         )
     )
     lines.append("")
@@ -143,7 +146,7 @@ def render(rules: RulesetSpec) -> str:
         ["defending artillery within range", f"adds {c.artillery_defensive_support:.0%} of its guns' defence value"],
         [
             "attacking vehicles facing guns, tanks and armoured cars",
-            f"vehicle losses ×(1 + {_num(c.anti_armour.weight)} × defending guns+AFVs per attacking AFV), at most ×{_num(c.anti_armour.max)}",
+            f"vehicle losses ×(1 + {_num(c.anti_armour.weight)} × the defenders' anti-tank weapons per attacking AFV), at most ×{_num(c.anti_armour.max)}",
         ],
         [
             f"broken (cohesion below {_num(c.broken_below)}), cut off, out of supply, next to the enemy",

@@ -120,6 +120,13 @@ def raw_value(state: State, u: Unit, role: str, weapons_only: bool = False) -> f
     return total
 
 
+def anti_tank(state: State, u: Unit) -> float:
+    """The unit's weapons against attacking armour, in 45 mm gun-equivalents."""
+    scen = state.scenario
+    setup = scen.setup(u.id)
+    return sum(getattr(u, k) * scen.rules.equipment[eq].anti_tank for k, eq in setup.equipment.items() if k in KINDS)
+
+
 def is_artillery(state: State, u: Unit) -> bool:
     return state.scenario.unit_type(u.type).combat == "artillery"
 
@@ -330,10 +337,10 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
     night_loss = c.night_losses if night else 1.0
     armour_x = c.armour_alone_tank_losses if armour_alone else 1.0
     att_afv = sum(u.tanks + u.armored_cars for u in attackers)
-    def_at = sum(u.guns + u.tanks + u.armored_cars for u in defenders)
+    def_at = sum(anti_tank(state, u) for u in defenders)
     at_x = min(c.anti_armour.max, 1 + c.anti_armour.weight * def_at / att_afv) if att_afv else 1.0
     if at_x > 1.005:
-        mods.append(Modifier(f"Anti-tank fire ({def_at} guns and vehicles)", "attacker losses", at_x))
+        mods.append(Modifier(f"Anti-tank fire ({def_at:.0f} gun-equivalents)", "attacker losses", at_x))
     # per-unit casualty factors: only the units that cross water pay for it; each defender's
     # own posture protects it (not its neighbour's trench)
     unit_factor = {u.id: (c.river_attacker_losses if _river_factor(state, u, target) < 1.0 else 1.0) for u in attackers}

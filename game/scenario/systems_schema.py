@@ -28,6 +28,7 @@ class EquipmentSpec(_S):
     kind: Literal["tanks", "armored_cars", "guns"]
     attack: float = Field(ge=0)
     defence: float = Field(ge=0)
+    anti_tank: float = Field(ge=0, le=5)  # what one item does against attacking armour (45 mm gun = 1)
     source: str | None = None
 
 
