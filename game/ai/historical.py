@@ -168,7 +168,7 @@ class HistoricalAgent:
         return min(own, key=lambda d: (distance(d.hex, far), d.id)).id
 
     def _depot_site(self, view: State, side: str) -> Hex | None:
-        sites = supply.field_depot_sites(view, side)
+        sites = supply.field_depot_sites(view, side, supply.road_open(view, side))
         if not sites:
             return None
         stranded = [u.hex for u in self._mine(view) if u.cut and "no depot within" in view.notes.get(u.id, "")]

@@ -372,7 +372,7 @@ def combat_outcomes(state: State, side: str, target: Hex, unit_ids: tuple[str, .
             retreat = 0
         att *= res.attacker_losses
         # stragglers and abandoned weapons come with being driven back, not with shelling alone
-        dfn *= res.defender_losses if (retreat or not res.retreat) else 1.0
+        dfn *= res.defender_losses if attackers and (retreat or not res.retreat) else 1.0
         a_rates = {"men": att}
         d_rates = {"men": dfn}
         for kind in KINDS:
@@ -655,16 +655,15 @@ def collapse_pockets(state: State, hours: float, events: list[Event]) -> None:
     scen = state.scenario
     c = scen.rules.combat
     out = scen.rules.supply.out
-    enemy_hexes: dict[str, set[Hex]] = {}
-    for u in state.units.values():
-        if u.status == ACTIVE and u.hex is not None:
-            enemy_hexes.setdefault(u.side, set()).add(u.hex)
+    pressed: dict[str, set[int]] = {}  # per side: the hexes in its enemies' zones of control
+    for side in scen.sides:
+        foes = [e for e in state.units.values() if e.side != side and e.status == ACTIVE and e.hex is not None]
+        pressed[side] = movement.zoc_of(scen, foes)
     for uid in sorted(state.units):
         u = state.units[uid]
         if u.status != ACTIVE or u.hex is None or not u.cut or u.supply >= out or u.cohesion >= c.broken_below:
             continue
-        foes = set().union(*(hs for s, hs in enemy_hexes.items() if s != u.side))
-        if not any(distance(u.hex, h) == 1 for h in foes):
+        if scen.map.index[u.hex] not in pressed[u.side]:
             continue
         doctrine = scen.rules.sides[u.side]
         p = 1 - (1 - doctrine.pocket_collapse_per_day) ** (hours / 24)

@@ -60,7 +60,7 @@ def field_depot_problem(state: State, side: str, h: Hex, road: set[int] | None =
     enemies = [u for u in state.units.values() if u.side != side and u.status == ACTIVE and u.hex is not None]
     if gm.index[h] in movement.zoc_of(scen, enemies):
         return "too close to the enemy: a field depot cannot open in an enemy zone of control"
-    if gm.index[h] not in (road_open(state, side) if road is None else road):
+    if road is not None and gm.index[h] not in road:
         return "convoys cannot reach this hex from your entry point"
     spacing = scen.rules.supply.field_depot_spacing
     near = [d for d in state.depots.values() if d.status == "active" and distance(d.hex, h) < spacing]
@@ -69,12 +69,16 @@ def field_depot_problem(state: State, side: str, h: Hex, road: set[int] | None =
     return None
 
 
-def field_depot_sites(state: State, side: str) -> list[Hex]:
-    """Hexes where the side could open a field depot now (under its own units)."""
+def field_depot_sites(state: State, side: str, road: set[int] | None = None) -> list[Hex]:
+    """Hexes where the side could open a field depot now (under its own units).
+
+    Whether convoys can get there is not a condition of the rules (a hidden enemy may be
+    cutting the road, and the player must not learn it from the menu); pass ``road`` (from
+    ``road_open`` on what the side can see) to keep only the sites it believes reachable.
+    """
     log = state.scenario.logistics.get(side)
     if log is None or log.field_depots <= field_depots_opened(state, side):
         return []
-    road = road_open(state, side)
     hexes = sorted({u.hex for u in state.units.values() if u.side == side and u.status == ACTIVE and u.hex is not None})
     return [h for h in hexes if field_depot_problem(state, side, h, road) is None]
 
