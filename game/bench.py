@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from pathlib import Path
@@ -53,6 +54,36 @@ def simulate_game_s(scenario: str = GAME_SCENARIO, games: int = 3) -> dict[str, 
     return {"simulate_game_s": round(statistics.median(times), 4), "simulate_scenario": scenario}
 
 
+def ai_turn_s(scenario: str = LARGEST, games: int = 2) -> dict[str, float | str | int]:
+    """Thinking time of the ``ai`` agent per side-turn (all its act() calls for one side in one
+    game turn), AI against AI, over whole games; the first turn includes building its caches."""
+    from game.ai.planner import AIAgent
+    from game.engine import observe
+
+    scen = load_scenario(scenario)
+    times: list[float] = []
+    walls = []
+    for seed in range(games):
+        agents = {s: AIAgent(seed, s) for s in scen.sides}
+        state = new_game(scen, seed)
+        t0 = time.perf_counter()
+        while current_actors(state):
+            side = current_actors(state)[0]
+            state, _ = apply(state, agents[side].act(observe(state, side), side))
+        walls.append(time.perf_counter() - t0)
+        for a in agents.values():
+            times.extend(a.turn_times.values())
+    times.sort()
+    return {
+        "ai_turn_s_p50": round(statistics.median(times), 4),
+        "ai_turn_s_p95": round(times[max(0, math.ceil(0.95 * len(times)) - 1)], 4),
+        "ai_turn_s_max": round(times[-1], 4),
+        "ai_turn_samples": len(times),
+        "ai_game_s": round(statistics.median(walls), 3),
+        "ai_turn_scenario": scenario,
+    }
+
+
 def run_bench() -> dict[str, float | str | int]:
     figures: dict[str, float | str | int] = {}
     t0 = time.perf_counter()
@@ -64,4 +95,13 @@ def run_bench() -> dict[str, float | str | int]:
         big = simulate_game_s(LARGEST, games=1)
         figures["simulate_largest_s"] = big["simulate_game_s"]
         figures["simulate_largest_scenario"] = LARGEST
+        figures.update(ai_turn_s(LARGEST))
+        figures.update(frame_ms())
     return figures
+
+
+def frame_ms() -> dict[str, float]:
+    """Game-screen frame time (p50/p95): August map, all units, supply overlay, 1600x1000, dummy video."""
+    from game.ui.benchframe import frame_ms as measure  # pygame stays out of the core's imports
+
+    return measure()

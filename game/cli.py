@@ -26,6 +26,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
+    pl = sub.add_parser("play", help="open the desktop game straight into a scenario")
+    pl.add_argument("scenario", metavar="SCENARIO", help="scenario id or path to a YAML file")
+    for side in SIDES:
+        pl.add_argument(
+            f"--{side}",
+            default="human" if side == "soviet" else "ai",
+            choices=("human", *AGENT_NAMES),
+            metavar="WHO",
+            help="human | ai | random | passive | historical",
+        )
+    pl.add_argument("--seed", type=int, default=1)
+    pl.add_argument("--variant", default="default")
+
     sub.add_parser("scenarios", help="list scenario ids, titles, dates and turns")
 
     v = sub.add_parser("validate", help="check scenario/ruleset files: every problem as PATH:LINE:COL")
@@ -52,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--variant", default="default")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--record", metavar="FILE", help="save the game (actions and per-turn hashes) for replay --verify")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes to play games in parallel (default: both cores); results are the same for any N",
+    )
 
     rp = sub.add_parser("report", help="play some turns headless and show supply, depots, air control and losses")
     rp.add_argument("scenario", metavar="SCENARIO")
@@ -126,9 +146,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.replay import write_record
-    from game.rules.supply import side_report
-    from game.simulate import AgentError, play_game
+    from game.simulate import AgentError, run_games
 
     if args.games < 1:
         print("--games must be at least 1", file=sys.stderr)
@@ -137,48 +155,35 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if scen is None:
         return 1
     agents = {"soviet": args.soviet, "japanese": args.japanese}
-    games = []
+    seeds = [args.seed + k for k in range(args.games)]
+    records: dict[int, str] = {}
+    if args.record:
+        path = Path(args.record)
+        for seed in seeds:
+            records[seed] = str(path.with_name(f"{path.stem}-seed{seed}{path.suffix}") if args.games > 1 else path)
+    workers = args.workers if args.workers is not None else min(os.cpu_count() or 1, 2)
     show_progress = sys.stderr.isatty() and args.games > 1
-    for k in range(args.games):
-        seed = args.seed + k
-        try:
-            rec = play_game(scen, seed, agents)
-        except AgentUnavailable as e:
-            print(str(e), file=sys.stderr)
-            return 1
-        except AgentError as e:
-            print(f"seed {seed}: {e}", file=sys.stderr)
-            return 1
-        if args.record:
-            path = Path(args.record)
-            if args.games > 1:
-                path = path.with_name(f"{path.stem}-seed{seed}{path.suffix}")
-            try:
-                write_record(rec, path)
-            except OSError as e:
-                print(f"cannot write record {path}: {e}", file=sys.stderr)
-                return 1
-        final = rec.final
-        assert final is not None
-        res = final.result or {}
-        games.append(
-            {
-                "seed": seed,
-                "winner": res.get("winner"),
-                "result": res.get("result"),
-                "score": res.get("score"),
-                "turns": final.turn + 1,
-                "actions": len(rec.actions),
-                "final_hash": rec.final_hash,
-                "losses": {s: {k: final.losses[s][k] for k in LOSS_KINDS} for s in SIDES},
-                "prisoners": {s: final.prisoners.get(s, 0) for s in SIDES},
-                "supply": {s: side_report(final, s) for s in SIDES if s in final.logistics},
-                "events": dict(sorted(rec.event_counts.items())),
-                "objectives": rec.objectives,
-            }
+    if show_progress:
+        _progress(0, args.games)
+    try:
+        games = run_games(
+            str(args.scenario),
+            args.variant,
+            seeds,
+            agents,
+            workers=max(1, min(workers, args.games)),
+            records=records,
+            progress=_progress if show_progress else None,
         )
-        if show_progress:
-            _progress(k + 1, args.games)
+    except AgentUnavailable as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except AgentError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"cannot write record {e.filename}: {e.strerror or e}", file=sys.stderr)
+        return 1
     if show_progress:
         print(file=sys.stderr)
     summary = _summary(games)
@@ -201,9 +206,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _progress(done: int, total: int) -> None:
+    import time
+
+    now = time.monotonic()
+    if done == 0:  # the start: the clock for the estimate of the time left
+        _progress.__dict__["t0"] = now
+    spent = now - _progress.__dict__.setdefault("t0", now)
+    left = spent / done * (total - done) if done else 0.0
     width = 30
     filled = int(width * done / total)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} games")
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} games  {spent:.0f} s, ~{left:.0f} s left ")
     sys.stderr.flush()
 
 
@@ -305,6 +317,42 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_play(args: argparse.Namespace) -> int:
+    from game.session import Session
+
+    scen = _load(args.scenario, args.variant)
+    if scen is None:
+        return 1
+    session = Session.new(scen, args.seed, {"soviet": args.soviet, "japanese": args.japanese})
+    return _open_window(session)
+
+
+def _has_display() -> bool:
+    """A window can be shown: not the dummy video driver (tests, CI), and a display on X11/Wayland."""
+    if os.environ.get("KG_SCREENSHOT"):
+        return True
+    if os.environ.get("SDL_VIDEODRIVER", "").lower() in ("dummy", "offscreen"):
+        return False
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def _open_window(session: Any = None) -> int:
+    try:
+        from game.ui.app import run_app
+    except ImportError as e:
+        print(f"the desktop game needs pygame-ce: {e}", file=sys.stderr)
+        return 1
+    try:
+        return run_app(session)
+    except Exception as e:  # no display, no video driver...
+        if os.environ.get("KG_DEBUG"):
+            raise
+        print(f"cannot open the game window: {e} (python main.py --help lists the command-line tools)", file=sys.stderr)
+        return 1
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from game.bench import run_bench
 
@@ -318,6 +366,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "play": cmd_play,
     "scenarios": cmd_scenarios,
     "validate": cmd_validate,
     "simulate": cmd_simulate,
@@ -333,9 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if _has_display():
+            return _open_window()
         parser.print_help()
         print("\nScenarios:")
         cmd_scenarios(args)
+        print("\n(no display to open the game window on: the command-line tools above still work)")
         return 0
     try:
         return COMMANDS[args.command](args)

@@ -1,0 +1,341 @@
+"""The window and its loop: switches between modes, applies the actions they emit through the
+session, runs AI turns in a worker thread (the window keeps pumping events), hands the seat
+over in hot-seat games and autosaves on the way out."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from game.actions import Action, EndPhase
+from game.engine import IllegalAction, observe, turn_label
+from game.scenario.loader import load_scenario_checked, scenario_ids
+from game.session import SaveError, Session
+from game.ui import game_draw
+from game.ui.game_mode import GameMode
+from game.ui.menus import Command, Handoff, LoadMenu, MainMenu, NewGameMenu, ReplayMenu, RulesScreen
+
+DEFAULT_SIZE = (1600, 1000)
+WATCH_DELAY_S = 0.15  # between AI actions when nobody human plays, so the battle can be followed
+
+
+class AIWorker:
+    """One agent decision on a worker thread. The agent sees only the observe() projection, a
+    copy, so the main thread's state is never touched."""
+
+    def __init__(self, session: Session, side: str) -> None:
+        self.side = side
+        self.result: Action | None = None
+        self.error: str | None = None
+        self.done = False
+        self.started = time.monotonic()
+        agent = session.agent(side)
+        view = observe(session.state, side)  # a copy taken here: the thread never sees the live state
+
+        def work() -> None:
+            try:
+                self.result = agent.act(view, side)
+            except Exception as e:  # an agent bug must not kill the game: the side ends its phase
+                self.error = f"{type(e).__name__}: {e}"
+                if os.environ.get("KG_DEBUG"):
+                    traceback.print_exc()
+            self.done = True
+
+        self.thread = threading.Thread(target=work, name=f"ai-{side}", daemon=True)
+        self.thread.start()
+
+
+class App:
+    def __init__(self, size: tuple[int, int] = DEFAULT_SIZE, screenshot: str | None = None, screenshot_frames: int = 5) -> None:
+        os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", "khalkhin-gol")
+        pygame.display.init()  # no audio: the game has no sounds, and it spares ALSA warnings
+        pygame.font.init()
+        pygame.display.set_caption("Khalkhin Gol 1939")
+        try:
+            self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        except pygame.error:
+            self.screen = pygame.display.set_mode(size)
+        pygame.key.set_repeat(300, 40)
+        self.size = self.screen.get_size()
+        self.mode: Any = MainMenu(self.size)
+        self.session: Session | None = None
+        self.game: GameMode | None = None
+        self.cams: dict[str | None, dict[str, Any]] = {}
+        self.log_pos: dict[str | None, int] = {}
+        self.worker: AIWorker | None = None
+        self.last_ai = 0.0
+        self.paused = False  # watching AI against AI: P pauses the battle
+        self.running = True
+        self.frames = 0
+        self.screenshot = screenshot
+        self.screenshot_frames = screenshot_frames
+        self.clock = pygame.time.Clock()
+        self._scenarios: list[tuple[str, Any]] | None = None
+
+    # --- modes ----------------------------------------------------------------------------
+
+    def scenarios(self) -> list[tuple[str, Any]]:
+        if self._scenarios is None:
+            out = []
+            for sid in scenario_ids():
+                scen, _ = load_scenario_checked(sid)
+                if scen is None or scen.spec.listed:
+                    out.append((sid, scen))
+            self._scenarios = out
+        return self._scenarios
+
+    def open(self, name: str) -> None:
+        """Switch to a menu screen; leaving a game autosaves it first."""
+        if name != "game" and self.session is not None and self.session.state.result is None:
+            self.session.autosave()
+        if name == "main":
+            self.mode = MainMenu(self.size)
+            self.session = None
+            self.game = None
+            self.worker = None
+        elif name == "new":
+            self.mode = NewGameMenu(self.size, self.scenarios())
+        elif name == "load":
+            self.mode = LoadMenu(self.size)
+        elif name == "replays":
+            self.mode = ReplayMenu(self.size)
+        elif name == "rules":
+            self.mode = RulesScreen(self.size)
+
+    def start_game(self, session: Session) -> None:
+        """Seat the players: solo games look through the human side, hot-seat starts with a hand-off."""
+        self.session = session
+        self.worker = None
+        self.cams.clear()
+        self.log_pos.clear()
+        self.paused = False
+        if not session.hotseat:
+            session.viewer = session.humans[0] if session.humans else None
+        self.game = None
+        self._enter_seat()
+
+    def _enter_seat(self) -> None:
+        s = self.session
+        assert s is not None
+        if s.needs_handoff():
+            if self.game is not None:
+                self._remember_seat()
+            self.game = None
+            st = s.state
+            self.mode = Handoff(s.to_act() or "", self.size, f"{turn_label(st)} — {st.phase.name or st.phase.phase}")
+            return
+        if self.game is None:
+            side = s.view_side()
+            self.game = GameMode(s, self.size, self.cams.get(side, {}), self.log_pos.get(side, 0))
+        self.mode = self.game
+
+    def _remember_seat(self) -> None:
+        g = self.game
+        if g is None:
+            return
+        side = self.session.viewer if self.session is not None else None
+        self.cams[side] = {"zoom": g.cam.zoom, "x": g.cam.x, "y": g.cam.y}
+        self.log_pos[side] = g.log_pos
+
+    def dispatch(self, result: Any) -> None:
+        """Modes return actions (for the engine) or commands (for the app)."""
+        if result is None:
+            return
+        if isinstance(result, Command):
+            self._command(result)
+            return
+        self.submit(result)
+
+    def _command(self, c: Command) -> None:
+        if c.name == "quit":
+            self.quit()
+        elif c.name == "mode":
+            self.open(str(c.arg))
+        elif c.name == "new":
+            a = c.arg
+            scen, problems = load_scenario_checked(a["scenario"], a["variant"])
+            if scen is None:
+                if isinstance(self.mode, NewGameMenu):
+                    self.mode.message = "; ".join(str(p) for p in problems[:2])
+                return
+            self.start_game(Session.new(scen, a["seed"], a["controllers"]))
+        elif c.name == "load":
+            try:
+                s = Session.load(Path(c.arg))
+            except SaveError as e:
+                self.mode.message = str(e)
+                return
+            except Exception as e:  # a damaged file must not close the game
+                self.mode.message = f"cannot load {c.arg}: {type(e).__name__}: {e}"
+                return
+            self.start_game(s)
+        elif c.name == "ready" and self.session is not None:
+            self.session.viewer = str(c.arg)
+            self._enter_seat()
+
+    def submit(self, action: Action) -> None:
+        """Apply a player's action through the session; an illegal one becomes a message, never a crash."""
+        s = self.session
+        if s is None:
+            return
+        try:
+            s.apply(action)
+        except IllegalAction as e:
+            if self.game is not None:
+                self.game.toast(str(e), 6.0, (255, 140, 120))
+            return
+        self._after_apply()
+
+    def _after_apply(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        if self.game is not None and not s.needs_handoff():
+            self.game.after_apply()
+        if s.needs_handoff():
+            self._enter_seat()
+
+    # --- AI -------------------------------------------------------------------------------
+
+    def update_ai(self) -> None:
+        """Start or collect the agent's decision for an AI side without blocking the loop."""
+        s = self.session
+        if s is None or s.state.result is not None:
+            self.worker = None
+            return
+        side = s.to_act()
+        if side is None or s.is_human(side):
+            self.worker = None
+            if self.game is not None:
+                self.game.ai_busy = None
+            return
+        if self.worker is None:
+            if not s.humans and (self.paused or time.monotonic() - self.last_ai < WATCH_DELAY_S):
+                return
+            self.worker = AIWorker(s, side)
+            return
+        if self.game is not None:
+            self.game.ai_busy = side if time.monotonic() - self.worker.started > 0.15 else None
+        if not self.worker.done:
+            return
+        w, self.worker = self.worker, None
+        self.last_ai = time.monotonic()
+        if w.side != s.to_act():
+            return
+        action = w.result if w.result is not None else EndPhase(side)
+        try:
+            s.apply(action)
+        except IllegalAction as e:
+            if self.game is not None:
+                self.game.toast(f"The {side} agent chose an illegal action ({e}); it ends its phase", 5.0)
+            try:
+                s.apply(EndPhase(side))
+            except IllegalAction:
+                pass
+        if w.error and self.game is not None:
+            self.game.toast(f"The {side} agent failed ({w.error}); it ends its phase", 5.0)
+        if self.game is not None and not s.needs_handoff():
+            self.game.ai_busy = None
+        self._after_apply()
+
+    # --- loop -----------------------------------------------------------------------------
+
+    def quit(self) -> None:
+        """Stop the loop; an unfinished game is autosaved first."""
+        if self.session is not None and self.session.state.result is None:
+            self.session.autosave()
+        self.running = False
+
+    def handle(self, ev: pygame.event.Event) -> None:
+        """One event to the current mode; exceptions become on-screen messages (KG_DEBUG re-raises)."""
+        if ev.type == pygame.QUIT:
+            self.quit()
+            return
+        if ev.type in (pygame.VIDEORESIZE, getattr(pygame, "WINDOWRESIZED", -1), getattr(pygame, "WINDOWSIZECHANGED", -1)):
+            self.size = pygame.display.get_surface().get_size()
+            self.mode.resize(self.size)
+            if self.game is not None and self.game is not self.mode:
+                self.game.resize(self.size)
+            return
+        if ev.type == pygame.KEYDOWN and ev.key == pygame.K_p and self.session is not None and not self.session.humans:
+            self.paused = not self.paused
+            if self.game is not None:
+                self.game.paused = self.paused
+            return
+        try:
+            result = self.mode.handle(ev)
+            self.dispatch(result)
+        except Exception as e:  # bad input or a bug of ours: tell the player, keep the game
+            if os.environ.get("KG_DEBUG"):
+                raise
+            self._report(e)
+        g = self.game
+        if g is not None and self.mode is g:
+            if g.quit_requested:
+                self.quit()
+            elif g.wants_menu:
+                self.open("main")
+
+    def _report(self, e: Exception) -> None:
+        msg = f"internal error: {type(e).__name__}: {e} (set KG_DEBUG=1 for details; please report it)"
+        print(msg, file=sys.stderr)
+        if self.game is not None:
+            self.game.toast(msg, 8.0, (255, 120, 100))
+
+    def draw(self) -> None:
+        if self.mode is self.game and self.game is not None:
+            game_draw.draw(self.game, self.screen)
+        else:
+            self.mode.draw(self.screen)
+
+    def step(self) -> None:
+        """One frame: events, AI, drawing, and the optional debug screenshot."""
+        for ev in pygame.event.get():
+            self.handle(ev)
+            if not self.running:
+                return
+        try:
+            self.update_ai()
+            self.draw()
+        except Exception as e:  # a bug of ours: say so on screen and keep the game (it autosaves)
+            if os.environ.get("KG_DEBUG"):
+                raise
+            self._report(e)
+        pygame.display.flip()
+        self.frames += 1
+        if self.screenshot and self.frames == self.screenshot_frames:
+            pygame.image.save(self.screen, self.screenshot)
+            self.running = False
+
+    def run(self, max_frames: int | None = None) -> int:
+        """The main loop at 60 frames a second; always autosaves and closes pygame on the way out."""
+        try:
+            while self.running:
+                self.step()
+                self.clock.tick(60)
+                if max_frames is not None and self.frames >= max_frames:
+                    break
+        except KeyboardInterrupt:
+            self.quit()
+        finally:
+            if self.session is not None and self.session.state.result is None:
+                self.session.autosave()
+            pygame.quit()
+        return 0
+
+
+def run_app(session: Session | None = None) -> int:
+    """Open the window: the main menu, or straight into a game."""
+    shot = os.environ.get("KG_SCREENSHOT")
+    frames = int(os.environ.get("KG_SCREENSHOT_FRAMES", "10") or 10)
+    app = App(screenshot=shot, screenshot_frames=frames)
+    if session is not None:
+        app.start_game(session)
+    return app.run()

@@ -1,0 +1,331 @@
+"""Modal windows over the map: the odds preview, timeline pop-ups, sources and conflicts, help,
+the game menu and the graded result."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.engine import outcome
+from game.rules import combat
+from game.state import COUNTS
+from game.ui import fonts, theme
+from game.ui.game_mode import GameMode
+from game.ui.widgets import bar, button, fmt_counts, label, panel, paragraph, side_name
+
+
+def _center_rect(m: GameMode, w: int, h: int) -> pygame.Rect:
+    mr = m.map_rect
+    r = pygame.Rect(0, 0, min(w, mr.w - 20), min(h, mr.h - 20))
+    r.center = mr.center
+    return r
+
+
+def _dim(screen: pygame.Surface, rect: pygame.Rect) -> None:
+    s = pygame.Surface(rect.size, pygame.SRCALPHA)
+    s.fill((0, 0, 0, 110))
+    screen.blit(s, rect.topleft)
+
+
+def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
+    """The odds preview: pick attackers, see outcomes, expected losses and modifiers, then commit."""
+    a = m.attack
+    if a is None:
+        m.modal = None
+        return
+    v = m.view
+    scen = v.scenario
+    rect = _center_rect(m, 760, 600)
+    rect.left = m.map_rect.x + 10  # the target was panned into the strip on the right
+    y = panel(screen, rect, f"Attack {a.target[0]},{a.target[1]} — odds preview")
+    x, w = rect.x + 14, rect.w - 28
+    mouse = m.mouse
+    defenders = [u for u in m.units_at(a.target) if u.side != m.side]
+    y = label(
+        screen,
+        "Defenders: " + "; ".join(f"{scen.setup(u.id).name} ({fmt_counts(u)})" for u in defenders)[:120],
+        x,
+        y,
+        12,
+        theme.SIDE.get(scen.other(m.side or ""), theme.TEXT),
+    )
+    y = label(screen, "Your units (click to include or leave out):", x, y + 4, 12, theme.TEXT_DIM)
+    for uid in a.candidates:
+        u = v.units.get(uid)
+        if u is None:
+            continue
+        on = uid in a.chosen
+        art = combat.is_artillery(v, u)
+        txt = f"[{'x' if on else ' '}] {scen.setup(uid).name} — {fmt_counts(u)}{' (artillery, fires from range)' if art else ''}"
+        button(screen, m.hits, pygame.Rect(x, y, w, 22), txt, f"toggle_att:{uid}", active=on, size=12, mouse=mouse, left=True)
+        y += 24
+        if y > rect.y + 230:
+            break
+    y += 6
+    p = a.preview
+    if p is None:
+        y = paragraph(screen, a.error or "", x, y, w, 14, theme.BAD)
+    else:
+        y = label(
+            screen, f"Attack {p.attack:,.0f} vs defence {p.defence:,.0f} — odds {p.odds:.2f} : 1", x, y, 16, theme.TEXT, True
+        )
+        # outcome bars
+        bw = w - 330
+        for o in p.outcomes:
+            col = theme.GOOD if o.odds >= 1.6 else (theme.WARN if o.odds >= 1.0 else theme.BAD)
+            label(screen, f"{o.p * 100:4.0f}%", x, y, 13, theme.TEXT, True)
+            bar(screen, pygame.Rect(x + 50, y + 3, int(bw * 0.45), 12), o.p, col)
+            label(screen, f"{o.result} (odds {o.odds:.2f})", x + 60 + int(bw * 0.45), y, 12)
+            al = o.attacker_losses
+            dl = o.defender_losses
+            label(screen, f"you −{al['men']:.0f} men  them −{dl['men']:.0f} men", x + w - 230, y, 12, theme.TEXT_DIM)
+            y += 18
+        ea, ed = p.expected_losses("attacker"), p.expected_losses("defender")
+
+        def loss(d: dict) -> str:
+            return ", ".join(f"{d[k]:.0f} {k.replace('_', ' ')}" for k in COUNTS if d[k] >= 0.5) or "none"
+
+        y += 4
+        y = label(screen, f"Expected losses — yours: {loss(ea)}", x, y, 13, theme.SIDE.get(m.side or "", theme.TEXT), True)
+        y = label(
+            screen, f"Expected losses — enemy: {loss(ed)}", x, y, 13, theme.SIDE.get(scen.other(m.side or ""), theme.TEXT), True
+        )
+        y = label(
+            screen, f"Defender retreats: {p.p_defender_retreats * 100:.0f}% · most likely: {p.most_likely.result}", x, y, 13
+        )
+        y += 4
+        y = label(screen, "Modifiers:", x, y, 12, theme.TEXT_DIM, True)
+        for mod in p.modifiers:
+            if y > rect.bottom - 70:
+                break
+            good = (mod.factor > 1) == (mod.applies_to in ("attack", "defender losses"))
+            col = theme.TEXT if abs(mod.factor - 1) < 1e-6 else (theme.GOOD if good else theme.BAD)
+            y = label(screen, f"×{mod.factor:.2f}  {mod.name}  ({mod.applies_to})", x + 8, y, 12, col)
+        for n in p.notes:
+            y = paragraph(screen, n, x, y, w, 12, theme.WARN, rect.bottom - 50)
+    bb = rect.bottom - 42
+    button(
+        screen,
+        m.hits,
+        pygame.Rect(rect.right - 330, bb, 180, 32),
+        "Attack (Enter)",
+        "attack_commit",
+        enabled=p is not None,
+        size=15,
+        mouse=mouse,
+    )
+    button(screen, m.hits, pygame.Rect(rect.right - 140, bb, 126, 32), "Cancel (Esc)", "attack_cancel", size=14, mouse=mouse)
+
+
+def popup(m: GameMode, screen: pygame.Surface) -> None:
+    """A historical event whose date-time has come, one at a time."""
+    p = m.popups[0]
+    _dim(screen, m.map_rect)
+    rect = _center_rect(m, 620, 300)
+    y = panel(screen, rect, "On this day")
+    y = label(screen, p.title or "", rect.x + 14, y, 16, theme.ACCENT, True) + 4
+    y = paragraph(screen, p.text, rect.x + 14, y, rect.w - 28, 14, theme.TEXT, rect.bottom - 70)
+    if p.source:
+        paragraph(screen, f"Source: {p.source}", rect.x + 14, y + 6, rect.w - 28, 12, theme.TEXT_DIM, rect.bottom - 50)
+    more = f" ({len(m.popups) - 1} more)" if len(m.popups) > 1 else ""
+    button(
+        screen,
+        m.hits,
+        pygame.Rect(rect.right - 170, rect.bottom - 44, 156, 32),
+        "Continue" + more,
+        "close",
+        size=14,
+        mouse=m.mouse,
+    )
+    if len(m.popups) > 1:
+        button(
+            screen,
+            m.hits,
+            pygame.Rect(rect.right - 290, rect.bottom - 44, 110, 32),
+            "Skip all",
+            "popup_skip",
+            size=14,
+            mouse=m.mouse,
+        )
+
+
+def _scroll_text(
+    m: GameMode, screen: pygame.Surface, rect: pygame.Rect, lines: list[tuple[str, int, tuple[int, int, int], bool]]
+) -> None:
+    wrapped: list[tuple[str, int, tuple[int, int, int], bool]] = []
+    for t, size, col, bold in lines:
+        for ln in fonts.wrap(t, size, rect.w - 10, bold):
+            wrapped.append((ln, size, col, bold))
+    y = rect.y
+    m.scroll = min(m.scroll, max(0, len(wrapped) - 10))
+    for ln, size, col, bold in wrapped[m.scroll :]:
+        lh = fonts.font(size, bold).get_linesize()
+        if y + lh > rect.bottom:
+            break
+        screen.blit(fonts.text(ln, size, col, bold), (rect.x, y))
+        y += lh
+
+
+def sources(m: GameMode, screen: pygame.Surface) -> None:
+    """Where each strength comes from and where the documents disagree."""
+    v = m.view
+    spec = v.scenario.spec
+    _dim(screen, m.map_rect)
+    rect = _center_rect(m, 900, 760)
+    y = panel(screen, rect, f"Sources — {v.scenario.title}")
+    lines: list[tuple[str, int, tuple[int, int, int], bool]] = []
+    u = v.units.get(m.marks.selected or "")
+    if u is not None:
+        st = v.scenario.setup(u.id)
+        lines.append((f"Selected unit: {st.name}", 15, theme.ACCENT, True))
+        for k, s in st.sources.items():
+            lines.append((f"  {k}: {s}", 13, theme.TEXT, False))
+        lines.append(("", 8, theme.TEXT, False))
+    conflicts = getattr(spec, "conflicts", None) or []
+    if conflicts:
+        lines.append(("Where the documents disagree", 15, theme.ACCENT, True))
+        for c in conflicts:
+            c = c if isinstance(c, dict) else getattr(c, "__dict__", {})
+            lines.append((str(c.get("topic", "")), 14, theme.TEXT, True))
+            for val in c.get("values", []) or []:
+                val = val if isinstance(val, dict) else getattr(val, "__dict__", {})
+                note = f" — {val.get('note')}" if val.get("note") else ""
+                lines.append((f"  • {val.get('value')} ({val.get('source')}){note}", 12, theme.TEXT, False))
+            if c.get("chosen"):
+                lines.append((f"  Used: {c.get('chosen')}", 12, theme.GOOD, False))
+        lines.append(("", 8, theme.TEXT, False))
+    sources = getattr(spec, "sources", None) or {}
+    if sources:
+        lines.append(("Sources", 15, theme.ACCENT, True))
+        for sid, s in sources.items():
+            s = s if isinstance(s, dict) else getattr(s, "__dict__", {})
+            extra = " ".join(str(s.get(k)) for k in ("file", "url") if s.get(k))
+            conf = f" [confidence {s.get('confidence')}]" if s.get("confidence") else ""
+            lines.append((f"{sid}: {s.get('title', '')}{conf} {extra}", 12, theme.TEXT, True))
+            if s.get("note"):
+                lines.append((f"  {s.get('note')}", 12, theme.TEXT_DIM, False))
+    _scroll_text(m, screen, pygame.Rect(rect.x + 14, y, rect.w - 28, rect.bottom - y - 50), lines)
+    label(
+        screen, "Wheel to scroll · select a unit first to see its own sources", rect.x + 14, rect.bottom - 36, 12, theme.TEXT_DIM
+    )
+    button(screen, m.hits, pygame.Rect(rect.right - 130, rect.bottom - 42, 116, 32), "Close", "close", size=14, mouse=m.mouse)
+
+
+HELP = [
+    ("Mouse", 15, theme.ACCENT, True),
+    (
+        "Left click a counter: select it (click again to cycle a stack). Movement: click a highlighted hex to move there; hover shows the path and its cost in movement points. Combat: click your units to pick attackers (red frame), then click a known enemy hex for the odds preview. Right click or Esc: cancel. Drag: pan. Wheel: zoom. Click the minimap to jump.",
+        13,
+        theme.TEXT,
+        False,
+    ),
+    ("Keys", 15, theme.ACCENT, True),
+    (
+        "E end phase · U or Backspace or Ctrl+Z undo the last move (only moves that used no dice and revealed nothing) · Tab next unit · C centre on the selected unit · arrows pan · +/− zoom",
+        13,
+        theme.TEXT,
+        False,
+    ),
+    (
+        "S supply overlay (why a unit is short) · A air control per zone · Z enemy zones of control · F2 air orders · F3 trucks and depots · I sources · F5 save · H this help · Esc menu",
+        13,
+        theme.TEXT,
+        False,
+    ),
+    ("Counters", 15, theme.ACCENT, True),
+    (
+        "NATO symbols: X infantry, oval armour, oval with slash armoured cars and reconnaissance, slash cavalry, dot artillery, bridge engineers, ∧ anti-tank. II battalion, III regiment, XX division. The figure is tanks (T), armoured cars (AC) or men. Soviet-Mongolian counters are vermillion, Japanese-Manchukuo blue. An orange or red corner: low or no supply. Paler counters have moved or fought.",
+        13,
+        theme.TEXT,
+        False,
+    ),
+    ("Map", 15, theme.ACCENT, True),
+    (
+        "Green-khaki steppe, tan plateau, yellow dunes with arcs, green marsh valley with reeds, brown heights, hatched escarpment, blue lakes. Thick blue edges: the Khalkhin Gol (crossable only at bridges, the pontoon and fords); thin blue: the Holsten and streams. Brown dashes: tracks. Purple dashes: the border Mongolia claimed. Stars: objectives in the holder's colour. D: supply depots.",
+        13,
+        theme.TEXT,
+        False,
+    ),
+    ("Watching AI against AI: P pauses and resumes the battle.", 13, theme.TEXT, False),
+    ("The game saves itself every turn (Load game in the main menu).", 13, theme.TEXT_DIM, False),
+]
+
+
+def help_dialog(m: GameMode, screen: pygame.Surface) -> None:
+    """Controls, counters and map symbols."""
+    _dim(screen, m.map_rect)
+    rect = _center_rect(m, 820, 620)
+    y = panel(screen, rect, "How to play")
+    _scroll_text(m, screen, pygame.Rect(rect.x + 14, y, rect.w - 28, rect.bottom - y - 50), HELP)
+    button(screen, m.hits, pygame.Rect(rect.right - 130, rect.bottom - 42, 116, 32), "Close", "close", size=14, mouse=m.mouse)
+
+
+def menu(m: GameMode, screen: pygame.Surface) -> None:
+    """Resume, save, help, back to the main menu or quit (both autosave)."""
+    _dim(screen, m.map_rect)
+    rect = _center_rect(m, 320, 300)
+    y = panel(screen, rect, "Game menu")
+    for lbl, key in (
+        ("Resume", "resume"),
+        ("Save game (F5)", "save"),
+        ("How to play (H)", "help"),
+        ("Main menu (autosaves)", "to_menu"),
+        ("Quit (autosaves)", "quit_game"),
+    ):
+        button(screen, m.hits, pygame.Rect(rect.x + 20, y, rect.w - 40, 38), lbl, key, size=15, mouse=m.mouse)
+        y += 46
+
+
+def result(m: GameMode, screen: pygame.Surface) -> None:
+    """The graded result, both sides' losses and who holds each objective."""
+    st = m.session.state
+    out = outcome(st)
+    if out is None:
+        return
+    _dim(screen, m.map_rect)
+    rect = _center_rect(m, 720, 300 + 18 * len(st.scenario.objectives))
+    me = None if m.session.hotseat else m.side  # hot-seat: name the winner, do not take sides
+    if out.winner is None:
+        head = "Draw"
+        col = theme.TEXT
+    elif me is None:
+        head = f"{out.result.capitalize()} {side_name(out.winner)} victory"
+        col = theme.SIDE.get(out.winner, theme.TEXT)
+    elif out.winner == me:
+        head = f"{out.result.capitalize()} victory"
+        col = theme.GOOD
+    else:
+        head = f"{out.result.capitalize()} defeat"
+        col = theme.BAD
+    y = panel(screen, rect, "The battle is over")
+    t = fonts.text(head, 34, col, True)
+    screen.blit(t, t.get_rect(midtop=(rect.centerx, y)))
+    y += t.get_height() + 10
+    y = paragraph(screen, f"{out.reason} (score {out.score:+g})", rect.x + 20, y, rect.w - 40, 14)
+    y += 10
+    for s in st.scenario.sides:
+        loss = st.losses.get(s, {})
+        txt = ", ".join(
+            f"{loss.get(k, 0):,} {k.replace('_', ' ')}" for k in ("men", "tanks", "armored_cars", "guns", "aircraft", "trucks")
+        )
+        y = label(screen, f"{side_name(s)} losses:", rect.x + 20, y, 14, theme.SIDE.get(s, theme.TEXT), True)
+        y = paragraph(screen, txt, rect.x + 30, y, rect.w - 50, 13) + 6
+    y = label(screen, "Objectives at the end:", rect.x + 20, y + 4, 14, theme.TEXT, True)
+    for o in st.scenario.objectives:
+        if y > rect.bottom - 70:
+            break
+        holder = st.control.get(o.id)
+        pts = o.points.get(holder, 0) if holder else 0
+        txt = f"{o.name}: {side_name(holder) if holder else 'nobody'}" + (f" (+{pts})" if pts else "")
+        y = label(screen, txt, rect.x + 30, y, 13, theme.SIDE.get(holder or "", theme.TEXT_DIM))
+    button(
+        screen,
+        m.hits,
+        pygame.Rect(rect.x + 20, rect.bottom - 50, 200, 36),
+        "Look at the map",
+        "result_map",
+        size=14,
+        mouse=m.mouse,
+    )
+    button(
+        screen, m.hits, pygame.Rect(rect.right - 220, rect.bottom - 50, 200, 36), "Main menu", "to_menu", size=14, mouse=m.mouse
+    )

@@ -1,0 +1,742 @@
+"""The game screen's input side: a mode that turns clicks and keys into engine actions.
+
+It reads only ``session.view(side)`` (the fog-of-war projection) and returns actions for the
+app to apply through the session; it never changes the game state. Drawing lives in
+``game.ui.game_draw``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pygame
+
+from game.actions import Action, AssignAir, Attack, DestroyCrossing, DestroyDepot, EndPhase, Move, OpenDepot, RouteTrucks
+from game.engine import IllegalAction, legal_actions
+from game.hexgrid import Hex
+from game.rules import air, combat, movement
+from game.session import Session
+from game.state import ACTIVE, State
+from game.ui.camera import Camera
+from game.ui.mapview import MapView, Marks
+from game.ui.widgets import Hits
+
+TOP = 44
+RIGHT = 390
+BLOCKING = ("attack", "menu", "popup", "result", "help", "sources")
+
+
+@dataclass
+class AttackPlan:
+    target: Hex
+    candidates: tuple[str, ...]
+    chosen: set[str]
+    preview: Any = None  # CombatPreview
+    error: str | None = None
+
+
+@dataclass
+class AirPick:
+    unit: str | None = None
+    mission: str | None = None
+    target: str | None = None
+    count: int = 0
+
+
+@dataclass
+class Toast:
+    text: str
+    until: float
+    color: tuple[int, int, int] = (230, 232, 235)
+
+
+@dataclass
+class CombatCard:
+    """The last combat's result, shown large on the map until dismissed or timed out."""
+
+    side: str
+    target: Hex
+    result: str
+    odds: float
+    rolled: float
+    attacker_losses: dict[str, int]
+    defender_losses: dict[str, int]
+    until: float
+
+
+@dataclass
+class Popup:
+    title: str
+    text: str
+    source: str = ""
+
+
+@dataclass
+class GameMode:
+    """One human seat's screen. In hot-seat the app makes a new one at every hand-off."""
+
+    session: Session
+    size: tuple[int, int]
+    camera_state: dict[str, Any] = field(default_factory=dict)
+    log_pos: int = 0
+
+    def __post_init__(self) -> None:
+        self.mapview = MapView(self.session.scenario)
+        self.marks = Marks(side=self.session.view_side())
+        self.hits = Hits()
+        self.modal: str | None = None
+        self.docked: str | None = None  # air | supply: side panels that leave the map usable
+        self.panel_rect: pygame.Rect | None = None  # where the docked panel was drawn: it eats clicks
+        self.attack: AttackPlan | None = None
+        self.airpick = AirPick()
+        self.toasts: list[Toast] = []
+        self.popups: list[Popup] = []
+        self.card: CombatCard | None = None
+        self._auto_when: tuple[int, int] | None = None
+        self.scroll = 0
+        self.confirm: str | None = None  # a command waiting for a second click
+        self._reach: movement.Reach | None = None
+        self._view_key: tuple | None = None
+        self._side_key: tuple | None = None
+        self._side: str | None = None
+        self.cache: dict[str, tuple] = {}  # drawing caches keyed by what they depend on
+        self._view: State | None = None
+        self._drag: tuple[int, int] | None = None
+        self._dragged = False
+        self.mouse = (0, 0)
+        self.ai_busy: str | None = None  # set by the app while an agent thinks
+        self.paused = False  # set by the app: an AI-only game on hold
+        self.ai_started = 0.0
+        self.quit_requested = False
+        self.wants_menu = False
+        self.cam = Camera(self.session.scenario.map, *self.map_rect.size, zoom=self.camera_state.get("zoom", 4))
+        if "x" in self.camera_state:
+            self.cam.x, self.cam.y = self.camera_state["x"], self.camera_state["y"]
+            self.cam.clamp()
+        else:
+            self._center_on_own()
+        if self.log_pos == 0:  # a new seat: the history is in the log; pop up only what is happening now
+            from game.engine import timeline_now
+
+            self.log_pos = len(self.session.log)
+            for t in timeline_now(self.session.state):
+                self.popups.append(Popup(t.title, f"{t.at.replace('T', ' ')}: {t.text}", t.source))
+        self.pull_events()
+        self._auto_panel()
+
+    # --- geometry -------------------------------------------------------------------------
+
+    @property
+    def map_rect(self) -> pygame.Rect:
+        w, h = self.size
+        return pygame.Rect(0, TOP, max(100, w - RIGHT), max(100, h - TOP))
+
+    @property
+    def side_rect(self) -> pygame.Rect:
+        w, h = self.size
+        return pygame.Rect(w - RIGHT, TOP, RIGHT, h - TOP)
+
+    @property
+    def minimap_rect(self) -> pygame.Rect:
+        r = self.side_rect
+        return pygame.Rect(r.x + 8, r.y + 8, r.w - 16, 200)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self.cam.resize(*self.map_rect.size)
+
+    def _center_on_own(self) -> None:
+        v = self.view
+        own = [u.hex for u in v.units.values() if u.side == self.side and u.status == ACTIVE and u.hex is not None]
+        if not own:
+            own = [u.hex for u in v.units.values() if u.status == ACTIVE and u.hex is not None]
+        if own:
+            q = sum(h[0] for h in own) / len(own)
+            r = sum(h[1] for h in own) / len(own)
+            best = min(own, key=lambda h: (h[0] - q) ** 2 + (h[1] - r) ** 2)
+            self.cam.center_on(best)
+        else:
+            self.cam.center_on(self.cam.center_hex())
+
+    # --- what the seat sees ----------------------------------------------------------------
+
+    @property
+    def side(self) -> str | None:
+        """Whose eyes: asked hundreds of times a frame, so cached per state and seat."""
+        s = self.session
+        key = (s.version, id(s.state), s.viewer)
+        if key != self._side_key:
+            self._side_key = key
+            self._side = s.view_side()
+        return self._side
+
+    @property
+    def view(self) -> State:
+        key = (self.session.version, id(self.session.state), self.side)
+        if key != self._view_key or self._view is None:
+            self._view = self.session.view(self.side)
+            self._view_key = key
+            self.marks.version += 1
+            self.marks.side = self.side
+            self._refresh_selection()
+        return self._view
+
+    @property
+    def can_act(self) -> bool:
+        """True only for the human seat whose decision the engine awaits now."""
+        s = self.session
+        return s.to_act() is not None and s.to_act() == self.side and s.is_human(self.side) and not s.needs_handoff()
+
+    @property
+    def phase(self) -> str:
+        return self.view.phase.phase
+
+    def _refresh_selection(self) -> None:
+        v = self._view
+        if v is None:
+            return
+        sel = self.marks.selected
+        if sel is not None and (sel not in v.units or v.units[sel].status != ACTIVE):
+            self.marks.selected = None
+        self.marks.attackers = {a for a in self.marks.attackers if a in v.units and not v.units[a].acted}
+        self._compute_reach()
+        if self.attack is not None and self.modal == "attack":
+            self._update_preview()
+        if self.phase != "combat":
+            self.marks.attackers.clear()
+            self.marks.target = None
+
+    def _compute_reach(self) -> None:
+        self._reach = None
+        self.marks.reach = {}
+        self.marks.path = []
+        v = self._view
+        sel = self.marks.selected
+        if v is None or sel is None or v.phase.phase != "movement" or not self.can_act:
+            return
+        u = v.units.get(sel)
+        if u is None or u.side != self.side or u.mp <= movement.EPS:
+            return
+        r = movement.reachable(v, u, set(v.spotted.get(self.side or "", [])))
+        self._reach = r
+        gm = v.scenario.map
+        self.marks.reach = {gm.hexes[i]: r.cost[i] for i in r.ends if i != r.start}
+
+    def pull_events(self) -> None:
+        """New log entries this seat may see: combat banners and timeline pop-ups."""
+        log = self.session.log
+        if self.log_pos > len(log):
+            self.log_pos = len(log)
+        side = self.side
+        for e in log[self.log_pos :]:
+            if side is not None and not e.seen_by(side):
+                continue
+            if e.kind == "timeline":
+                d = e.data or {}
+                self.popups.append(Popup(str(d.get("title", "")), e.text, str(d.get("source", ""))))
+            elif e.kind == "combat":
+                d = e.data or {}
+                try:
+                    self.card = CombatCard(
+                        str(d["side"]),
+                        tuple(d["target"]),  # type: ignore[arg-type]
+                        str(d["result"]),
+                        float(d["odds"]),
+                        float(d["rolled_odds"]),
+                        dict(d["attacker_losses"]),
+                        dict(d["defender_losses"]),
+                        time.monotonic() + 15.0,
+                    )
+                except (KeyError, TypeError, ValueError):
+                    self.toast(e.text, 8.0, (255, 235, 160))
+            elif e.kind == "phase_start" and side in ((e.data or {}).get("sides") or ()) and self.session.is_human(side):
+                self.toasts = [t for t in self.toasts if not t.text.startswith("Your ")]  # only the phase now
+                self.toast(f"Your {self.view.phase.name or self.phase} phase", 3.0, (140, 200, 255))
+            elif e.kind in ("surrender", "eliminated", "ambush", "game_over", "crossing_destroyed", "depot_captured"):
+                col = (255, 120, 100) if e.kind in ("eliminated", "surrender", "ambush") else (255, 235, 160)
+                self.toast(e.text, 8.0, col)
+        self.log_pos = len(log)
+        if self.session.state.result is not None and self.modal not in ("result", "result_seen"):
+            self.modal = "result"
+
+    def toast(self, text: str, secs: float = 4.0, color: tuple[int, int, int] = (230, 232, 235)) -> None:
+        """A short message over the map that fades by itself."""
+        self.toasts.append(Toast(text, time.monotonic() + secs, color))
+        self.toasts = self.toasts[-4:]
+
+    def _auto_panel(self) -> None:
+        """Open the air or supply panel when such a phase starts for this seat."""
+        if not self.can_act:
+            return
+        st = self.session.state
+        when = (st.turn, st.step)
+        if when == self._auto_when:  # only when a phase begins: the player may close or open panels
+            return
+        self._auto_when = when
+        ph = self.phase
+        if ph == "air" and self.docked != "air":
+            self.docked = "air"
+        elif ph == "supply" and self.docked != "supply":
+            self.docked = "supply"
+        elif ph in ("movement", "combat") and self.docked in ("air", "supply"):
+            self.docked = None
+
+    def after_apply(self) -> None:
+        """Called by the app after any action (ours or an agent's)."""
+        _ = self.view
+        self.pull_events()
+        self._auto_panel()
+
+    # --- input ----------------------------------------------------------------------------
+
+    def handle(self, ev: pygame.event.Event) -> Action | None:
+        """One event in; an action to apply out (or None). Never raises on odd input."""
+        if ev.type == pygame.MOUSEMOTION:
+            self.mouse = ev.pos
+            if self._drag is not None and ev.buttons and ev.buttons[0]:
+                dx, dy = ev.pos[0] - self._drag[0], ev.pos[1] - self._drag[1]
+                if self._dragged or abs(dx) + abs(dy) > 4:
+                    self._dragged = True
+                    self.cam.pan(-dx, -dy)
+                    self._drag = ev.pos
+            self._hover(ev.pos)
+            return None
+        if ev.type == pygame.MOUSEBUTTONDOWN:
+            self.mouse = ev.pos
+            if ev.button == 1:
+                key = self.hits.at(ev.pos)
+                if key is not None:
+                    return self.command(key)
+                if self.modal in BLOCKING or self._on_panel(ev.pos):
+                    return None
+                if self.minimap_rect.collidepoint(ev.pos):
+                    self._minimap_jump(ev.pos)
+                    return None
+                if self.map_rect.collidepoint(ev.pos):
+                    self._drag = ev.pos
+                    self._dragged = False
+                return None
+            if ev.button == 3:
+                return self.command("cancel")
+            return None
+        if ev.type == pygame.MOUSEBUTTONUP and ev.button == 1:
+            was = self._drag is not None and not self._dragged
+            self._drag = None
+            if was and self.modal not in BLOCKING and self.map_rect.collidepoint(ev.pos) and not self._on_panel(ev.pos):
+                h = self.cam.hex_at(ev.pos[0] - self.map_rect.x, ev.pos[1] - self.map_rect.y)
+                if h is not None:
+                    return self.click_hex(h)
+            return None
+        if ev.type == pygame.MOUSEWHEEL:
+            pos = self.mouse
+            if self.modal in ("sources", "help") or (
+                self.side_rect.collidepoint(pos) and not self.minimap_rect.collidepoint(pos)
+            ):
+                self.scroll = max(0, self.scroll - ev.y * 3)
+                return None
+            if self.map_rect.collidepoint(pos) and self.modal not in BLOCKING and not self._on_panel(pos):
+                anchor = (pos[0] - self.map_rect.x, pos[1] - self.map_rect.y)
+                self.cam.set_zoom(self.cam.zoom + (1 if ev.y > 0 else -1 if ev.y < 0 else 0), anchor)
+            return None
+        if ev.type == pygame.KEYDOWN:
+            return self.key(ev.key, getattr(ev, "mod", 0))
+        return None
+
+    def key(self, k: int, mod: int = 0) -> Action | None:
+        """Keyboard shortcuts (see the help dialog); returns an action or None."""
+        ctrl = bool(mod & pygame.KMOD_CTRL)
+        pan = {pygame.K_LEFT: (-80, 0), pygame.K_RIGHT: (80, 0), pygame.K_UP: (0, -80), pygame.K_DOWN: (0, 80)}
+        if k in pan:
+            self.cam.pan(*pan[k])
+            return None
+        if k == pygame.K_ESCAPE:
+            return self.command(
+                "cancel" if (self.modal or self.marks.selected or self.marks.attackers or self.docked) else "menu"
+            )
+        if k in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            if self.modal == "attack":
+                return self.command("attack_commit")
+            if self.modal in ("popup", "help", "sources"):
+                return self.command("close")
+            return None
+        if self.modal in ("popup", "result", "menu"):
+            return None
+        binds = {
+            pygame.K_e: "end_phase",
+            pygame.K_u: "undo",
+            pygame.K_BACKSPACE: "undo",
+            pygame.K_s: "overlay:supply",
+            pygame.K_a: "overlay:air",
+            pygame.K_z: "undo" if ctrl else "overlay:zoc",
+            pygame.K_F2: "panel:air",
+            pygame.K_F3: "panel:supply",
+            pygame.K_i: "sources",
+            pygame.K_h: "help",
+            pygame.K_F1: "help",
+            pygame.K_F5: "save",
+            pygame.K_TAB: "next_unit",
+            pygame.K_c: "center",
+            pygame.K_PLUS: "zoom_in",
+            pygame.K_EQUALS: "zoom_in",
+            pygame.K_KP_PLUS: "zoom_in",
+            pygame.K_MINUS: "zoom_out",
+            pygame.K_KP_MINUS: "zoom_out",
+        }
+        cmd = binds.get(k)
+        return self.command(cmd) if cmd else None
+
+    def _hover(self, pos: tuple[int, int]) -> None:
+        self.marks.hover = None
+        self.marks.path = []
+        self.marks.path_cost = None
+        if self.modal in BLOCKING or not self.map_rect.collidepoint(pos) or self._on_panel(pos):
+            return
+        h = self.cam.hex_at(pos[0] - self.map_rect.x, pos[1] - self.map_rect.y)
+        self.marks.hover = h
+        if h is not None and self._reach is not None and h in self.marks.reach:
+            self.marks.path = self._reach.path(h)
+            self.marks.path_cost = round(self.marks.reach[h], 2)
+
+    def _on_panel(self, pos: tuple[int, int]) -> bool:
+        return self.docked is not None and self.panel_rect is not None and self.panel_rect.collidepoint(pos)
+
+    def _minimap_jump(self, pos: tuple[int, int]) -> None:
+        mini = self.mapview.minimap(self.minimap_rect.w, self.minimap_rect.h)
+        mr = mini.get_rect(center=self.minimap_rect.center)
+        if not mr.collidepoint(pos):
+            return
+        from game.ui.camera import ZOOMS, layout_for
+
+        f = mr.w / max(1, self.mapview.terrain_size_px(ZOOMS[0])[0])
+        wx, wy = (pos[0] - mr.x) / f, (pos[1] - mr.y) / f
+        h = layout_for(ZOOMS[0]).point_to_hex(wx, wy)
+        if self.session.scenario.map.contains(h):
+            self.cam.center_on(h)
+
+    # --- map clicks -----------------------------------------------------------------------
+
+    def units_at(self, h: Hex) -> list:
+        return sorted(
+            (u for u in self.view.units.values() if u.hex == h and u.status == ACTIVE), key=lambda u: (u.side != self.side, u.id)
+        )
+
+    def click_hex(self, h: Hex) -> Action | None:
+        """A click on the map: select, move, pick attackers or open the odds preview, by phase."""
+        v = self.view
+        side = self.side
+        here = self.units_at(h)
+        own = [u for u in here if u.side == side]
+        enemy = [u for u in here if u.side != side]
+        if self.can_act and self.phase == "movement":
+            sel = self.marks.selected
+            if sel is not None and h in self.marks.reach and v.units.get(sel) is not None and v.units[sel].side == side:
+                return Move(side, sel, h)  # type: ignore[arg-type]
+        if self.can_act and self.phase == "combat":
+            if enemy:
+                self.open_attack(h)
+                return None
+            if own:
+                ids = [u.id for u in own if not u.acted]
+                if not ids:
+                    self._select(own)
+                    self.toast("These units have already fought this phase")
+                    return None
+                pick = next((i for i in ids if i not in self.marks.attackers), None)
+                if pick is None:
+                    for i in ids:
+                        self.marks.attackers.discard(i)
+                    self.marks.selected = ids[0]
+                else:
+                    self.marks.attackers.add(pick)
+                    self.marks.selected = pick
+                return None
+        if here:
+            self._select(own or here)
+        else:
+            self.marks.selected = None
+            self._compute_reach()
+        return None
+
+    def _select(self, units: list) -> None:
+        ids = [u.id for u in units]
+        cur = self.marks.selected
+        self.marks.selected = ids[(ids.index(cur) + 1) % len(ids)] if cur in ids else ids[0]
+        self.scroll = 0
+        self._compute_reach()
+
+    # --- attacks --------------------------------------------------------------------------
+
+    def open_attack(self, target: Hex) -> None:
+        """Open the odds preview for a known enemy hex with the engine's eligible attackers."""
+        side = self.side
+        assert side is not None
+        legal = [a for a in legal_actions(self.view, side) if isinstance(a, Attack) and a.target == target]
+        if not legal:
+            self.toast(
+                "None of your units can attack that hex now (adjacent units, or artillery in range, that have not fought)", 6.0
+            )
+            return
+        cands = legal[0].units
+        chosen = {u for u in self.marks.attackers if u in cands} or set(cands)
+        self.attack = AttackPlan(target, cands, chosen)
+        self.marks.target = target
+        px, py = self.cam.layout.hex_to_point(target)  # keep the target in sight beside the preview
+        self.cam.x = px - (self.map_rect.w - 200)
+        self.cam.y = py - self.map_rect.h / 2
+        self.cam.clamp()
+        self.modal = "attack"
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        a = self.attack
+        if a is None:
+            return
+        a.preview, a.error = None, None
+        if not a.chosen:
+            a.error = "Choose at least one unit"
+            return
+        try:
+            a.preview = combat.combat_outcomes(self.view, self.side or "", a.target, tuple(sorted(a.chosen)))
+        except IllegalAction as e:
+            a.error = str(e)
+        except Exception as e:  # a preview must never take the game down
+            a.error = f"no preview: {e}"
+
+    # --- commands (buttons and keys) -------------------------------------------------------
+
+    def command(self, key: str) -> Action | None:
+        """Buttons and keys by name; orders only when this seat may act."""
+        side = self.side
+        if key == "close":
+            if self.modal in ("popup", None) and self.popups:
+                self.popups.pop(0)
+                if not self.popups:
+                    self.modal = None
+            else:
+                self.modal = None
+            self.scroll = 0
+            return None
+        if key == "cancel":
+            if self.modal == "popup":
+                return self.command("close")
+            if self.modal == "result":
+                return None
+            if self.modal:
+                self.modal = None
+                self.attack = None
+                self.marks.target = None
+            elif self.marks.selected or self.marks.attackers:
+                self.marks.selected = None
+                self.marks.attackers.clear()
+                self._compute_reach()
+            elif self.docked:
+                self.docked = None
+            self.confirm = None
+            return None
+        if key == "menu":
+            self.modal = "menu"
+            return None
+        if key == "resume":
+            self.modal = None
+            return None
+        if key == "to_menu":
+            self.wants_menu = True
+            return None
+        if key == "quit_game":
+            self.quit_requested = True
+            return None
+        if key == "result_map":
+            self.modal = "result_seen"
+            return None
+        if key == "save":
+            try:
+                p = self.session.save()
+                self.toast(f"Saved: {p}", 5.0)
+            except OSError as e:
+                self.toast(f"Could not save: {e}", 8.0, (255, 120, 100))
+            if self.modal == "menu":
+                self.modal = None
+            return None
+        if key in ("help", "sources"):
+            self.modal = None if self.modal == key else key
+            self.scroll = 0
+            return None
+        if key.startswith("overlay:"):
+            ov = key.split(":", 1)[1]
+            self.marks.overlay = None if self.marks.overlay == ov else ov
+            return None
+        if key.startswith("panel:"):
+            p = key.split(":", 1)[1]
+            self.docked = None if self.docked == p else p
+            self.scroll = 0
+            return None
+        if key == "zoom_in":
+            self.cam.set_zoom(self.cam.zoom + 1)
+            return None
+        if key == "zoom_out":
+            self.cam.set_zoom(self.cam.zoom - 1)
+            return None
+        if key == "center":
+            u = self.view.units.get(self.marks.selected or "")
+            if u is not None and u.hex is not None:
+                self.cam.center_on(u.hex)
+            return None
+        if key == "next_unit":
+            return self._next_unit()
+        if key.startswith("select:"):
+            uid = key.split(":", 1)[1]
+            u = self.view.units.get(uid)
+            if u is not None:
+                self.marks.selected = uid
+                self._compute_reach()
+                if u.hex is not None and not self.map_rect.inflate(-60, -60).collidepoint(
+                    self.cam.hex_center(u.hex)[0] + self.map_rect.x, self.cam.hex_center(u.hex)[1] + self.map_rect.y
+                ):
+                    self.cam.center_on(u.hex)
+            return None
+        if key == "card_close":
+            self.card = None
+            return None
+        if key == "popup_skip":
+            self.popups.clear()
+            self.modal = None
+            return None
+        # --- orders: only for the seat whose turn it is --------------------------------------
+        if not self.can_act or side is None:
+            if key in ("end_phase", "undo", "attack_commit") or key.startswith(("air_", "supply_", "combat_act")):
+                self.toast("It is not your turn to act", 3.0)
+            return None
+        if key == "end_phase":
+            self.marks.selected = None
+            self.marks.attackers.clear()
+            self.attack = None
+            if self.modal == "attack":
+                self.modal = None
+            self.confirm = None
+            return EndPhase(side)
+        if key == "undo":
+            if self.session.undo(side):
+                self.toast("Move taken back", 2.5)
+                _ = self.view
+            else:
+                self.toast("Nothing to undo: only moves that used no dice and revealed nothing can be taken back", 5.0)
+            return None
+        if key.startswith("toggle_att:") and self.attack is not None:
+            uid = key.split(":", 1)[1]
+            if uid in self.attack.chosen:
+                self.attack.chosen.discard(uid)
+            elif uid in self.attack.candidates:
+                self.attack.chosen.add(uid)
+            self._update_preview()
+            return None
+        if key == "attack_commit":
+            a = self.attack
+            if a is None or a.preview is None:
+                return None
+            self.modal = None
+            self.attack = None
+            self.marks.target = None
+            self.marks.attackers.clear()
+            return Attack(side, a.target, tuple(sorted(a.chosen)))
+        if key == "attack_cancel":
+            return self.command("cancel")
+        if key.startswith("air_"):
+            return self._air_command(key)
+        if key.startswith("supply_act:") or key.startswith("combat_act:"):
+            return self._indexed_action(key)
+        return None
+
+    def _next_unit(self) -> None:
+        v = self.view
+        own = [u for u in v.units.values() if u.side == self.side and u.status == ACTIVE]
+        if self.phase == "movement":
+            own = [u for u in own if u.mp > movement.EPS] or own
+        elif self.phase == "combat":
+            own = [u for u in own if not u.acted] or own
+        if not own:
+            return None
+        ids = [u.id for u in own]
+        cur = self.marks.selected
+        nxt = ids[(ids.index(cur) + 1) % len(ids)] if cur in ids else ids[0]
+        return self.command(f"select:{nxt}")
+
+    # --- air and supply panels ------------------------------------------------------------
+
+    def air_units(self) -> list:
+        v = self.view
+        return [a for a in v.air_units.values() if a.side == self.side and a.aircraft > 0]
+
+    def air_choices(self, unit_id: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """Missions a unit may fly and the targets of a mission: [(id, name)]."""
+        v = self.view
+        au = v.air_units.get(unit_id)
+        if au is None:
+            return [], []
+        missions = list(air.ROLE_MISSIONS.get(air.role(v, au), ()))
+        m = self.airpick.mission if self.airpick.mission in missions else (missions[0] if missions else None)
+        if m == "airfield_strike":
+            targets = [(f.id, f.name) for f in sorted(v.scenario.airfields.values(), key=lambda f: f.id) if f.side != self.side]
+        else:
+            targets = [(z.id, z.name) for z in v.scenario.air_zones]
+        return missions, targets
+
+    def _air_command(self, key: str) -> Action | None:
+        v = self.view
+        p = self.airpick
+        name, _, arg = key.partition(":")
+        if name == "air_unit":
+            au = v.air_units.get(arg)
+            if au is None:
+                return None
+            p.unit = arg
+            missions, targets = self.air_choices(arg)
+            p.mission = p.mission if p.mission in missions else (missions[0] if missions else None)
+            p.target = p.target if p.target in [t for t, _ in targets] else (targets[0][0] if targets else None)
+            p.count = air.available(v, au)
+        elif name == "air_mission" and p.unit:
+            p.mission = arg
+            _, targets = self.air_choices(p.unit)
+            if p.target not in [t for t, _ in targets]:
+                p.target = targets[0][0] if targets else None
+        elif name == "air_target":
+            p.target = arg
+        elif name == "air_count" and p.unit:
+            au = v.air_units.get(p.unit)
+            free = air.available(v, au) if au else 0
+            try:
+                p.count = max(1, min(free, p.count + int(arg)))
+            except ValueError:
+                pass
+        elif name == "air_assign":
+            if p.unit and p.mission and p.target and p.count > 0 and self.side:
+                a = AssignAir(self.side, p.unit, p.mission, p.target, p.count)
+                p.count = 0
+                return a
+        return None
+
+    def indexed_actions(self) -> list[Action]:
+        """The supply-phase (or bridge-blowing) choices, as the engine lists them."""
+        if not self.can_act or self.phase not in ("supply", "combat"):
+            return []
+        acts = legal_actions(self.view, self.side or "")
+        if self.phase == "supply":
+            return [a for a in acts if isinstance(a, (RouteTrucks, DestroyDepot, OpenDepot))]
+        return [a for a in acts if isinstance(a, DestroyCrossing)]
+
+    def _indexed_action(self, key: str) -> Action | None:
+        try:
+            i = int(key.split(":", 1)[1])
+        except ValueError:
+            return None
+        acts = self.indexed_actions()
+        if not 0 <= i < len(acts):
+            return None
+        a = acts[i]
+        if isinstance(a, (DestroyDepot, DestroyCrossing)) and self.confirm != key:
+            self.confirm = key
+            self.toast("Click again to confirm: this cannot be undone", 4.0, (255, 200, 120))
+            return None
+        self.confirm = None
+        return a

@@ -1,0 +1,448 @@
+"""The always-visible parts of the game screen: top bar, minimap, phase help, unit details,
+message log, tooltips, toasts, the combat result card, the overlay legend and the AI indicator.
+All of it from the seat's fog-of-war view."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pygame
+
+from game.engine import turn_label
+from game.rules import combat
+from game.state import ACTIVE
+from game.ui import fonts, theme
+from game.ui.camera import ZOOMS
+from game.ui.game_mode import TOP, GameMode
+from game.ui.mapview import supply_flag
+from game.ui.widgets import bar, button, fmt_counts, label, panel, paragraph, side_name
+
+PHASE_HELP = {
+    "air": "Air phase: give your air units missions over the air zones (panel on the left), then End phase.",
+    "supply": "Supply phase: convoys arrive and units draw supply. Re-route trucks if needed, then End phase.",
+    "movement": "Movement: click a unit, then a highlighted hex. Hover shows path and cost. U undoes a move.",
+    "combat": "Combat: click your units to pick attackers, then an enemy hex for the odds preview.",
+    "end_of_turn": "End of turn.",
+}
+
+
+def top_bar(m: GameMode, screen: pygame.Surface) -> None:
+    """Date-time, phase and whose move, and the command buttons."""
+    w = screen.get_width()
+    pygame.draw.rect(screen, theme.PANEL, (0, 0, w, TOP))
+    pygame.draw.line(screen, theme.PANEL_EDGE, (0, TOP - 1), (w, TOP - 1))
+    v = m.view
+    s = m.session
+    x = 10
+    t = fonts.text(turn_label(v), 15, theme.TEXT, bold=True)
+    screen.blit(t, (x, 4))
+    actors = [a for a in s.scenario.sides if a in (s.to_act(),)]
+    who = actors[0] if actors else None
+    ph = v.phase.name or v.phase.phase
+    if v.result is not None:
+        line2 = "Game over"
+    elif who is None:
+        line2 = ph
+    else:
+        tag = "you" if who == m.side and s.is_human(who) else s.controllers.get(who, "")
+        line2 = f"{ph} — {side_name(who)} ({tag})"
+    col = theme.SIDE.get(who or "", theme.TEXT_DIM)
+    pygame.draw.rect(screen, col, (x, 25, 10, 12))
+    screen.blit(fonts.text(line2, 13, theme.TEXT), (x + 16, 23))
+    # buttons from the right
+    bx = w - 10
+    mouse = m.mouse
+
+    def btn(lbl: str, key: str, width: int, enabled: bool = True, active: bool = False) -> None:
+        nonlocal bx
+        bx -= width
+        button(screen, m.hits, pygame.Rect(bx, 6, width, TOP - 12), lbl, key, enabled, active, size=13, mouse=mouse)
+        bx -= 6
+
+    btn("Menu", "menu", 64)
+    btn("End phase (E)", "end_phase", 120, enabled=m.can_act)
+    btn("Undo (U)", "undo", 84, enabled=s.can_undo(m.side))
+    btn("Sources (I)", "sources", 96, active=m.modal == "sources")
+    btn("ZOC (Z)", "overlay:zoc", 72, active=m.marks.overlay == "zoc")
+    btn("Air ctl (A)", "overlay:air", 88, active=m.marks.overlay == "air")
+    btn("Supply ovl (S)", "overlay:supply", 112, active=m.marks.overlay == "supply")
+    btn("Supply (F3)", "panel:supply", 96, active=m.docked == "supply")
+    btn("Air (F2)", "panel:air", 76, active=m.docked == "air")
+    me = fonts.text(f"You: {side_name(m.side)}" if m.side else "Watching: all units shown", 13, theme.TEXT_DIM)
+    if bx - me.get_width() - 10 > 380:
+        screen.blit(me, (bx - me.get_width() - 6, 14))
+
+
+def ai_indicator(m: GameMode, screen: pygame.Surface) -> None:
+    """A spinner while an agent thinks (the window stays responsive), or the pause notice."""
+    if m.paused:
+        t = fonts.text("Paused — press P to go on", 15, theme.ACCENT, bold=True)
+        box = t.get_rect(midtop=(m.map_rect.centerx, m.map_rect.y + 8)).inflate(24, 12)
+        pygame.draw.rect(screen, (20, 22, 26), box, border_radius=6)
+        screen.blit(t, t.get_rect(center=box.center))
+        return
+    if not m.ai_busy:
+        return
+    r = m.map_rect
+    txt = f"{side_name(m.ai_busy)} (AI) is thinking…"
+    t = fonts.text(txt, 15, theme.TEXT, bold=True)
+    box = pygame.Rect(0, 0, t.get_width() + 56, 34)
+    box.midtop = (r.centerx, r.y + 8)
+    pygame.draw.rect(screen, (20, 22, 26), box, border_radius=6)
+    pygame.draw.rect(screen, theme.SIDE.get(m.ai_busy, theme.ACCENT), box, 2, border_radius=6)
+    ang = time.monotonic() * 6
+    cx, cy = box.x + 20, box.centery
+    for k in range(8):
+        a = ang + k * math.pi / 4
+        shade = 80 + 20 * k
+        pygame.draw.circle(screen, (shade, shade, shade), (cx + 9 * math.cos(a), cy + 9 * math.sin(a)), 2)
+    screen.blit(t, (box.x + 38, box.y + 8))
+
+
+def side_panel(m: GameMode, screen: pygame.Surface) -> None:
+    """Minimap, phase help, the selected unit and the message log."""
+    r = m.side_rect
+    pygame.draw.rect(screen, theme.PANEL, r)
+    pygame.draw.line(screen, theme.PANEL_EDGE, r.topleft, r.bottomleft)
+    _minimap(m, screen)
+    y = m.minimap_rect.bottom + 8
+    log_h = 230
+    y = _phase_box(m, screen, r.x + 10, y, r.w - 20)
+    _unit_box(m, screen, pygame.Rect(r.x + 10, y, r.w - 20, r.bottom - log_h - y - 8))
+    _log(m, screen, pygame.Rect(r.x + 6, r.bottom - log_h, r.w - 12, log_h - 6))
+
+
+def _minimap(m: GameMode, screen: pygame.Surface) -> None:
+    mr = m.minimap_rect
+    base = m.mapview.minimap(mr.w, mr.h)
+    rect = base.get_rect(center=mr.center)
+    f = rect.w / max(1, m.mapview.terrain_size_px(ZOOMS[0])[0])
+    z = ZOOMS[0] / m.cam.size
+    key = (m.session.version, m.side, mr.size)
+    hit = m.cache.get("minimap")
+    if hit is not None and hit[0] == key:
+        mini = hit[1]
+    else:  # the minimap shows only what the seat's view holds: no fog leak
+        from game.ui.camera import layout_for
+
+        mini = base.copy()
+        lay = layout_for(ZOOMS[0])
+        for u in m.view.units.values():
+            if u.status != ACTIVE or u.hex is None:
+                continue
+            x, y = lay.hex_to_point(u.hex)
+            pygame.draw.rect(mini, theme.SIDE.get(u.side, (200, 200, 200)), (x * f - 1, y * f - 1, 3, 3))
+        m.cache["minimap"] = (key, mini)
+    screen.blit(mini, rect)
+    cam = pygame.Rect(rect.x + m.cam.x * z * f, rect.y + m.cam.y * z * f, m.cam.view_w * z * f, m.cam.view_h * z * f)
+    pygame.draw.rect(screen, (255, 255, 255), cam.clip(rect), 1)
+    pygame.draw.rect(screen, theme.PANEL_EDGE, rect, 1)
+
+
+def _phase_box(m: GameMode, screen: pygame.Surface, x: int, y: int, w: int) -> int:
+    ph = m.phase
+    s = m.session
+    if m.can_act:
+        text = PHASE_HELP.get(ph, "")
+        col = theme.ACCENT
+    elif s.to_act() is None:
+        text = "The game is over." if m.view.result else ""
+        col = theme.TEXT_DIM
+    else:
+        text = f"Waiting for the {side_name(s.to_act())} side ({s.controllers.get(s.to_act() or '', '')})."
+        col = theme.TEXT_DIM
+    return paragraph(screen, text, x, y, w, 13, col) + 6
+
+
+def _unit_box(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
+    v = m.view
+    uid = m.marks.selected
+    u = v.units.get(uid or "")
+    x, y, w = rect.x, rect.y, rect.w
+    bottom = rect.bottom
+    if u is None:
+        own = [a for a in v.units.values() if a.side == m.side and a.status == ACTIVE]
+        y = label(screen, "No unit selected", x, y, 15, theme.TEXT, True)
+        if own and m.phase == "movement" and m.can_act:
+            left = sum(1 for a in own if a.mp > 1e-9)
+            y = label(screen, f"{left} of {len(own)} units can still move (Tab: next)", x, y, 13, theme.TEXT_DIM)
+        elif own and m.phase == "combat" and m.can_act:
+            left = sum(1 for a in own if not a.acted)
+            y = label(screen, f"{left} of {len(own)} units have not fought (Tab: next)", x, y, 13, theme.TEXT_DIM)
+        short = [a for a in own if supply_flag(v, a)]
+        if short:
+            y = label(screen, f"{len(short)} unit(s) short of supply — press S", x, y + 4, 13, theme.WARN)
+        pend = [a for a in v.units.values() if a.side == m.side and a.status == "pending"]
+        if pend:
+            y = label(screen, f"{len(pend)} reinforcement(s) to come", x, y + 4, 13, theme.TEXT_DIM)
+        paragraph(
+            screen,
+            "Click a counter for its details. Drag or arrow keys to pan, wheel to zoom. H for help.",
+            x,
+            y + 10,
+            w,
+            12,
+            theme.TEXT_DIM,
+            bottom,
+        )
+        return
+    setup = v.scenario.setup(u.id)
+    ut = v.scenario.unit_type(u.type)
+    pygame.draw.rect(screen, theme.SIDE.get(u.side, (128, 128, 128)), (x, y + 2, 6, 36))
+    for ln in fonts.wrap(setup.name, 15, w - 14, True)[:2]:
+        y = label(screen, ln, x + 12, y, 15, theme.TEXT, True)
+    y = label(screen, f"{ut.name} · {side_name(u.side)}", x + 12, y, 12, theme.TEXT_DIM)
+    y += 4
+    y = paragraph(screen, fmt_counts(u), x, y, w, 14, theme.TEXT)
+    lost = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in u.lost.items() if n)
+    if lost:
+        y = paragraph(screen, f"Lost so far: {lost}", x, y, w, 12, theme.BAD)
+    mine = u.side == m.side or m.side is None
+    rows: list[tuple[str, float, tuple[int, int, int], str]] = [
+        ("Cohesion", u.cohesion / 100, theme.GOOD if u.cohesion >= 50 else theme.WARN, f"{u.cohesion:.0f}"),
+    ]
+    if mine:
+        f = supply_flag(v, u)
+        rows.append(("Supply", u.supply, [theme.GOOD, theme.WARN, theme.BAD][f], f"{u.supply * 100:.0f}%"))
+        if m.phase == "movement":
+            from game.rules.movement import mp_allowance
+
+            full = max(0.01, mp_allowance(v, u))
+            rows.append(("Move pts", u.mp / full, theme.ACCENT, f"{u.mp:.1f} / {full:.1f}"))
+    for name, frac, col, txt in rows:
+        label(screen, name, x, y, 12, theme.TEXT_DIM)
+        bar(screen, pygame.Rect(x + 78, y + 3, w - 170, 10), frac, col)
+        label(screen, txt, x + w - 86, y, 12, theme.TEXT)
+        y += 17
+    post = combat.posture_of(v, u).name
+    info = f"Quality {u.quality:.2f} · posture: {post}"
+    if mine:
+        info += f" · {'has fought' if u.acted else 'fresh'}"
+    y = label(screen, info, x, y + 2, 12, theme.TEXT_DIM)
+    if mine:
+        note = v.notes.get(u.id)
+        if note:
+            y = paragraph(screen, f"Supply: {note}", x, y + 2, w, 12, theme.TEXT_DIM, bottom)
+    if setup.sources:
+        y = paragraph(
+            screen,
+            "Sources: " + "; ".join(f"{k}: {s}" for k, s in setup.sources.items()),
+            x,
+            y + 4,
+            w,
+            11,
+            (150, 180, 210),
+            bottom,
+        )
+    # other units in the hex
+    others = [o for o in m.units_at(u.hex) if o.id != u.id] if u.hex else []
+    if others and y + 20 < bottom:
+        y = label(screen, "Also here:", x, y + 6, 12, theme.TEXT_DIM)
+        for o in others:
+            if y + 22 > bottom:
+                break
+            button(
+                screen,
+                m.hits,
+                pygame.Rect(x, y, w, 20),
+                v.scenario.setup(o.id).name[:48],
+                f"select:{o.id}",
+                size=12,
+                mouse=m.mouse,
+            )
+            y += 23
+
+
+def _log(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
+    pygame.draw.rect(screen, (30, 34, 40), rect)
+    pygame.draw.rect(screen, theme.PANEL_EDGE, rect, 1)
+    label(screen, "Message log (wheel to scroll)", rect.x + 6, rect.y + 3, 12, theme.TEXT_DIM, True)
+    lh = fonts.font(12).get_linesize()
+    key = (m.session.version, len(m.session.log), m.side, rect.w)
+    hit = m.cache.get("log")
+    if hit is not None and hit[0] == key:
+        lines = hit[1]
+    else:
+        lines = _log_lines(m, rect)
+        m.cache["log"] = (key, lines)
+    avail = (rect.h - 22) // lh
+    m.scroll = min(m.scroll, max(0, len(lines) - avail))
+    end = len(lines) - m.scroll
+    shown = lines[max(0, end - avail) : end]
+    y = rect.y + 20
+    for ln, col in shown:
+        screen.blit(fonts.text(ln, 12, col), (rect.x + 6, y))
+        y += lh
+
+
+def _log_lines(m: GameMode, rect: pygame.Rect) -> list[tuple[str, tuple[int, int, int]]]:
+    events = [e for e in m.session.log_for(m.side) if e.kind not in ("phase_end",)]
+    lines: list[tuple[str, tuple[int, int, int]]] = []
+    for e in events[-60:]:
+        col = {
+            "combat": (255, 225, 150),
+            "eliminated": (255, 130, 110),
+            "surrender": (255, 130, 110),
+            "phase_start": (140, 200, 255),
+            "timeline": (200, 170, 255),
+            "game_over": theme.ACCENT,
+        }.get(e.kind, theme.TEXT)
+        for ln in fonts.wrap(e.text, 12, rect.w - 14):
+            lines.append((ln, col))
+    return lines
+
+
+def tooltip(m: GameMode, screen: pygame.Surface) -> None:
+    """What is under the mouse: terrain, places, objectives, depots, crossings, known units."""
+    h = m.marks.hover
+    if h is None or m.modal in ("attack", "menu", "popup", "result", "help", "sources") or m._drag is not None:
+        return
+    v = m.view
+    scen = v.scenario
+    gm = scen.map
+    i = gm.index.get(h)
+    if i is None:
+        return
+    lines: list[tuple[str, tuple[int, int, int], bool]] = []
+    terr = scen.rules.terrain[gm.terrain[i]]
+    area = gm.area[i]
+    head = terr.name if not area else (area if terr.name.lower() in area.lower() else f"{terr.name} — {area}")
+    lines.append((head, theme.TEXT, True))
+    for p in gm.places.values():
+        if p.hex == h and p.kind != "border":
+            lines.append((p.name, (200, 220, 255), False))
+    for o in scen.objectives:
+        if o.hex == h:
+            own = v.control.get(o.id)
+            lines.append((f"Objective: {o.name} — held by {side_name(own) if own else 'nobody'}", theme.ACCENT, False))
+    for d in v.depots.values():
+        if d.hex == h and d.status == "active":
+            stock = f", {d.stock:.0f} t" if d.side == m.side else ""
+            lines.append((f"Depot ({side_name(d.side)}){stock}", theme.TEXT, False))
+    for c_edge, c in gm.crossings.items():
+        if i in c_edge and c.name not in v.destroyed:
+            lines.append((f"{c.kind.capitalize()}: {c.name}", (150, 200, 255), False))
+    for u in m.units_at(h):
+        st = scen.setup(u.id)
+        sup = f", supply {u.supply * 100:.0f}%" if u.side == m.side else ""
+        lines.append((f"{st.name}: {fmt_counts(u)}{sup}", theme.SIDE.get(u.side, theme.TEXT), False))
+        if m.marks.overlay == "supply" and u.side == m.side and v.notes.get(u.id):
+            lines.append((f"   {v.notes[u.id]}", theme.TEXT_DIM, False))
+    if h in m.marks.reach:
+        lines.append((f"Move here: {m.marks.reach[h]:g} MP", theme.ACCENT, True))
+    if m.marks.overlay == "air" and scen.zone_of:
+        z = scen.zone_of[i]
+        zname = next((a.name for a in scen.air_zones if a.id == z), z)
+        lvl = v.air.get("control", {}).get(z, "none")
+        lvl = {"none": "no air activity", "contested": "contested"}.get(lvl, f"{side_name(lvl)} control")
+        lines.append((f"Air zone: {zname} — {lvl}", theme.TEXT, False))
+    lines.append((f"hex {h[0]},{h[1]}", theme.TEXT_DIM, False))
+    surfs = [fonts.text(t, 12, c, b) for t, c, b in lines]
+    w = max(s.get_width() for s in surfs) + 14
+    hh = sum(s.get_height() for s in surfs) + 10
+    x, y = m.mouse[0] + 18, m.mouse[1] + 18
+    if x + w > m.map_rect.right:
+        x = max(m.map_rect.x + 4, m.mouse[0] - w - 10)
+    if y + hh > screen.get_height():
+        y = m.mouse[1] - hh - 10
+    box = pygame.Rect(x, y, w, hh)
+    pygame.draw.rect(screen, (18, 20, 24), box, border_radius=4)
+    pygame.draw.rect(screen, theme.PANEL_EDGE, box, 1, border_radius=4)
+    yy = y + 5
+    for s in surfs:
+        screen.blit(s, (x + 7, yy))
+        yy += s.get_height()
+
+
+def combat_card(m: GameMode, screen: pygame.Surface) -> None:
+    """The last combat's result in large print until clicked away."""
+    c = m.card
+    if c is None:
+        return
+    if c.until < time.monotonic():
+        m.card = None
+        return
+    scen = m.session.scenario
+    mine = c.side == m.side
+    good = c.rolled >= 1.0
+    col = theme.TEXT if m.side is None else (theme.GOOD if good == mine else theme.BAD)
+    mr = m.map_rect
+    rect = pygame.Rect(0, 0, 520, 112)
+    rect.midtop = (mr.centerx, mr.y + 50)
+    panel(screen, rect, None, 255)
+    pygame.draw.rect(screen, col, rect, 2)
+    hint = fonts.text("click to close", 11, theme.TEXT_DIM)
+    screen.blit(hint, hint.get_rect(bottomright=(rect.right - 8, rect.bottom - 6)))
+    who = "Your attack" if mine else f"{side_name(c.side)} attack"
+    y = label(screen, f"{who} at {c.target[0]},{c.target[1]}: {c.result}", rect.x + 12, rect.y + 8, 17, col, True)
+    y = label(screen, f"odds {c.odds:.2f} : 1, after the roll {c.rolled:.2f} : 1", rect.x + 12, y, 13, theme.TEXT_DIM)
+
+    def loss(d: dict) -> str:
+        return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in d.items() if n) or "none"
+
+    other = scen.other(c.side)
+    y = label(
+        screen, f"{side_name(c.side)} lost: {loss(c.attacker_losses)}", rect.x + 12, y + 2, 13, theme.SIDE.get(c.side, theme.TEXT)
+    )
+    label(screen, f"{side_name(other)} lost: {loss(c.defender_losses)}", rect.x + 12, y, 13, theme.SIDE.get(other, theme.TEXT))
+    m.hits.add(rect, "card_close")
+
+
+def toasts(m: GameMode, screen: pygame.Surface) -> None:
+    """Stacked short messages at the bottom of the map."""
+    now = time.monotonic()
+    m.toasts = [t for t in m.toasts if t.until > now]
+    mr = m.map_rect
+    y = mr.bottom - 14
+    for t in reversed(m.toasts):
+        lines = fonts.wrap(t.text, 14, mr.w - 420)
+        hh = 20 * len(lines) + 10
+        y -= hh
+        w = max(fonts.font(14).size(ln)[0] for ln in lines) + 20
+        box = pygame.Rect(0, y, w, hh)
+        box.centerx = mr.centerx
+        pygame.draw.rect(screen, (18, 20, 24), box, border_radius=6)
+        pygame.draw.rect(screen, t.color, box, 1, border_radius=6)
+        yy = y + 5
+        for ln in lines:
+            screen.blit(fonts.text(ln, 14, t.color), (box.x + 10, yy))
+            yy += 20
+        y -= 6
+
+
+def legend(m: GameMode, screen: pygame.Surface) -> None:
+    """What the colours of the active overlay mean."""
+    ov = m.marks.overlay
+    if not ov:
+        return
+    mr = m.map_rect
+    items = {
+        "supply": [
+            ((70, 70, 80), "darker: beyond reach of your depots"),
+            ((0, 158, 115), "unit in supply"),
+            ((230, 159, 0), "unit low on supply"),
+            ((204, 40, 40), "unit out of supply"),
+        ],
+        "air": [
+            (theme.SIDE["soviet"], "Soviet air control"),
+            (theme.SIDE["japanese"], "Japanese air control"),
+            ((150, 150, 150), "contested"),
+        ],
+        "zoc": [((204, 40, 40), "enemy zone of control (moving in ends a move)")],
+    }[ov]
+    h = 24 + 18 * len(items)
+    rect = pygame.Rect(mr.right - 330, mr.bottom - h - 10, 320, h)
+    panel(screen, rect, None, 225)
+    y = label(
+        screen,
+        {"supply": "Supply overlay", "air": "Air control this turn", "zoc": "Zones of control"}[ov],
+        rect.x + 8,
+        rect.y + 4,
+        12,
+        theme.TEXT,
+        True,
+    )
+    for col, txt in items:
+        pygame.draw.rect(screen, col, (rect.x + 10, y + 2, 14, 12))
+        y = label(screen, txt, rect.x + 30, y, 12)

@@ -1,0 +1,208 @@
+"""The static map drawn once per zoom level: terrain, grid, rivers on hex edges, crossings,
+tracks, the claimed border and the names of places. Blitting it is the whole terrain cost of a
+frame (the bench's 8 ms budget depends on it)."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game.gamemap import GameMap
+from game.hexgrid import Layout
+from game.ui import fonts, theme
+from game.ui.camera import layout_for, world_size
+
+
+def _darker(c: tuple[int, int, int], f: float = 0.82) -> tuple[int, int, int]:
+    return (int(c[0] * f), int(c[1] * f), int(c[2] * f))
+
+
+def shared_edge(layout: Layout, a, b) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The two corners of hex a nearest hex b: the edge between them."""
+    bx, by = layout.hex_to_point(b)
+    cs = sorted(layout.corners(a), key=lambda p: (p[0] - bx) ** 2 + (p[1] - by) ** 2)
+    return cs[0], cs[1]
+
+
+def border_line(gm: GameMap) -> list:
+    """The claimed border as the hexes of its marker places, north to south."""
+    pts = [p for p in gm.places.values() if p.kind == "border"]
+    return [p.hex for p in sorted(pts, key=lambda p: p.hex[1])]
+
+
+def _hash(i: int) -> int:
+    x = (i * 2654435761) & 0xFFFFFFFF
+    return x ^ (x >> 13)
+
+
+def draw_terrain(gm: GameMap, size: int, rules=None) -> pygame.Surface:
+    """Terrain fills and textures, grid, tracks, rivers, crossings, border and labels."""
+    lay = layout_for(size)
+    w, h = world_size(gm, size)
+    surf = pygame.Surface((w, h))
+    surf.fill(theme.BG)
+    grid = size >= 9
+    for i, hx in enumerate(gm.hexes):
+        t = gm.terrain[i]
+        col = theme.TERRAIN.get(t, theme.TERRAIN_DEFAULT)
+        corners = lay.corners(hx)
+        pygame.draw.polygon(surf, col, corners)
+        cx, cy = lay.hex_to_point(hx)
+        hv = _hash(i)
+        if t == "dunes" and size >= 9:
+            for k in range(3):
+                ox = ((hv >> (k * 4)) % 9 - 4) / 9 * size
+                oy = ((hv >> (k * 4 + 2)) % 9 - 4) / 9 * size
+                r = pygame.Rect(0, 0, size * 0.5, size * 0.3)
+                r.center = (int(cx + ox), int(cy + oy))
+                pygame.draw.arc(surf, _darker(col, 0.78), r, 0.3, math.pi - 0.3, 1)
+        elif t == "valley" and size >= 9:
+            for k in range(3):
+                ox = ((hv >> (k * 4)) % 9 - 4) / 10 * size
+                oy = ((hv >> (k * 4 + 2)) % 9 - 4) / 10 * size
+                x0, y0 = cx + ox, cy + oy
+                c2 = (70, 120, 90)
+                pygame.draw.line(surf, c2, (x0 - size * 0.15, y0), (x0 + size * 0.15, y0), 1)
+                for dx in (-0.1, 0.0, 0.1):
+                    pygame.draw.line(surf, c2, (x0 + dx * size, y0), (x0 + dx * size * 1.6, y0 - size * 0.18), 1)
+        elif t == "heights":
+            inner = [(cx + (px - cx) * 0.62, cy + (py - cy) * 0.62) for px, py in corners]
+            pygame.draw.polygon(surf, _darker(col, 0.88), inner)
+            inner2 = [(cx + (px - cx) * 0.3, cy + (py - cy) * 0.3) for px, py in corners]
+            pygame.draw.polygon(surf, _darker(col, 0.76), inner2)
+        elif t == "escarpment":
+            for k in range(-2, 3):
+                x0 = cx + k * size * 0.3
+                pygame.draw.line(
+                    surf, _darker(col, 0.7), (x0 - size * 0.2, cy + size * 0.45), (x0 + size * 0.2, cy - size * 0.45), 1
+                )
+        elif t == "lake":
+            for k in (-1, 1):
+                y0 = cy + k * size * 0.25
+                pygame.draw.arc(surf, (200, 225, 245), pygame.Rect(cx - size * 0.4, y0 - 3, size * 0.4, 6), 0, math.pi, 1)
+        if grid:
+            pygame.draw.polygon(surf, _darker(col, 0.86), corners, 1)
+    _draw_roads(surf, gm, lay, size)
+    _draw_rivers(surf, gm, lay, size)
+    _draw_crossings(surf, gm, lay, size)
+    _draw_border(surf, gm, lay, size)
+    _draw_labels(surf, gm, lay, size)
+    return surf
+
+
+def _draw_roads(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+    width = max(1, size // 9)
+    for (a, b), _kind in gm.road_edges.items():
+        p = lay.hex_to_point(gm.hexes[a])
+        q = lay.hex_to_point(gm.hexes[b])
+        # dashed: two dashes per hex step
+        for k in range(4):
+            if k % 2:
+                continue
+            t0, t1 = k / 4, (k + 1) / 4
+            pygame.draw.line(
+                surf,
+                theme.ROAD,
+                (p[0] + (q[0] - p[0]) * t0, p[1] + (q[1] - p[1]) * t0),
+                (p[0] + (q[0] - p[0]) * t1, p[1] + (q[1] - p[1]) * t1),
+                width,
+            )
+
+
+def _draw_rivers(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+    for (a, b), kind in gm.river_edges.items():
+        p, q = shared_edge(lay, gm.hexes[a], gm.hexes[b])
+        major = kind == "major"
+        col = theme.RIVER_MAJOR if major else theme.RIVER_MINOR
+        w = max(2, int(size * (0.28 if major else 0.14)))
+        pygame.draw.line(surf, col, p, q, w)
+        r = max(1, w // 2)
+        pygame.draw.circle(surf, col, p, r)
+        pygame.draw.circle(surf, col, q, r)
+
+
+def _draw_crossings(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+    for (a, b), c in gm.crossings.items():
+        pa, pb = lay.hex_to_point(gm.hexes[a]), lay.hex_to_point(gm.hexes[b])
+        mx, my = (pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2
+        dx, dy = pb[0] - pa[0], pb[1] - pa[1]
+        n = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / n, dy / n
+        half = size * 0.5
+        wide = max(3, int(size * 0.32))
+        p0 = (mx - ux * half, my - uy * half)
+        p1 = (mx + ux * half, my + uy * half)
+        if c.kind == "bridge":
+            pygame.draw.line(surf, (40, 30, 25), p0, p1, wide + 2)
+            pygame.draw.line(surf, (150, 120, 90), p0, p1, wide - 1)
+        elif c.kind == "pontoon":
+            pygame.draw.line(surf, (40, 30, 25), p0, p1, wide)
+            for k in range(3):
+                t = -0.6 + k * 0.6
+                pygame.draw.circle(surf, (220, 210, 180), (mx + ux * half * t, my + uy * half * t), max(1, wide // 3))
+        else:  # ford
+            for k in range(4):
+                t = -0.75 + k * 0.5
+                pygame.draw.circle(surf, (245, 240, 220), (mx + ux * half * t, my + uy * half * t), max(1, wide // 3))
+
+
+def _draw_border(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+    pts = [lay.hex_to_point(h) for h in border_line(gm)]
+    w = max(2, size // 7)
+    dash = max(4.0, size * 0.6)
+    for p, q in zip(pts, pts[1:]):
+        n = math.hypot(q[0] - p[0], q[1] - p[1])
+        steps = max(1, int(n / dash))
+        for k in range(0, steps, 2):
+            t0, t1 = k / steps, min(1.0, (k + 1) / steps)
+            pygame.draw.line(
+                surf,
+                theme.BORDER,
+                (p[0] + (q[0] - p[0]) * t0, p[1] + (q[1] - p[1]) * t0),
+                (p[0] + (q[0] - p[0]) * t1, p[1] + (q[1] - p[1]) * t1),
+                w,
+            )
+    if pts and size >= 12:
+        lab = fonts.text("Mongolian-claimed border", max(9, size // 2 + 2), theme.BORDER, bold=True)
+        x, y = pts[0]
+        surf.blit(lab, (x + 6, y - lab.get_height() - 2))
+
+
+def _halo(
+    surf: pygame.Surface, s: str, px: int, color, x: float, y: float, bold: bool = False, taken: list | None = None, dy: float = 0
+) -> None:
+    """A label with a light halo; moved above or aside when another label is already there."""
+    fg = fonts.text(s, px, color, bold)
+    bg = fonts.text(s, px, (250, 248, 240), bold)
+    r = fg.get_rect(center=(int(x), int(y)))
+    if taken is not None:
+        for cand in (r, r.move(0, -int(2 * dy)), r.move(0, int(fg.get_height())), r.move(0, -int(2 * dy) - fg.get_height())):
+            if cand.collidelist(taken) < 0:
+                r = cand
+                break
+        else:
+            return
+        taken.append(r.inflate(4, 0))
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        surf.blit(bg, r.move(dx, dy))
+    surf.blit(fg, r)
+
+
+def _draw_labels(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+    if size < 12:
+        return
+    px = max(9, int(size * 0.5))
+    taken: list[pygame.Rect] = []
+    order = {"height": 0, "command_post": 0, "village": 1, "crossing": 2, "lake": 2}
+    for p in sorted(gm.places.values(), key=lambda p: (order.get(p.kind, 3), p.name)):
+        if p.kind == "border":
+            continue
+        x, y = lay.hex_to_point(p.hex)
+        if p.kind == "height":
+            tri = [(x, y - size * 0.35), (x - size * 0.3, y + size * 0.2), (x + size * 0.3, y + size * 0.2)]
+            pygame.draw.polygon(surf, (90, 60, 30), tri)
+        name = p.name if len(p.name) <= 34 or size >= 27 else p.name.split(" (")[0]
+        _halo(
+            surf, name, px, theme.LABEL, x, y + size * 0.75, p.kind in ("height", "command_post", "village"), taken, size * 0.75
+        )

@@ -1,0 +1,258 @@
+"""The game screen driven by events under SDL's dummy driver: the actions the modes emit
+(select, move, undo, attack after its preview, end phase, air orders) and the hot-seat
+hand-off that shows nothing of the map."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game.actions import AssignAir, Attack, EndPhase, Move  # noqa: E402
+from game.ai.agents import RandomAgent  # noqa: E402
+from game.engine import legal_actions, observe, state_hash  # noqa: E402
+from game.session import Session  # noqa: E402
+from game.ui import game_draw  # noqa: E402
+from game.ui.app import App  # noqa: E402
+from game.ui.game_mode import GameMode  # noqa: E402
+from game.ui.menus import Handoff  # noqa: E402
+
+SIZE = (1280, 800)
+
+
+@pytest.fixture(autouse=True)
+def screen(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "kgdata"))
+    pygame.display.init()
+    pygame.font.init()
+    surf = pygame.display.set_mode(SIZE)
+    yield surf
+
+
+def click(mode, pos, button=1):
+    """A press and release at one spot; returns whatever the mode emitted."""
+    out = [mode.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))]
+    out.append(mode.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button)))
+    out.append(mode.handle(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button)))
+    return next((o for o in out if o is not None), None)
+
+
+def key(mode, k, mod=0):
+    return mode.handle(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=""))
+
+
+def hex_pos(g: GameMode, h):
+    g.cam.center_on(h)
+    x, y = g.cam.hex_center(h)
+    return int(x + g.map_rect.x), int(y + g.map_rect.y)
+
+
+def hit_pos(g: GameMode, prefix: str):
+    for rect, k in g.hits.items:
+        if k.startswith(prefix):
+            return rect.center
+    raise AssertionError(f"no button {prefix!r} on screen: {[k for _, k in g.hits.items]}")
+
+
+def to_phase(s: Session, side: str, phase: str) -> None:
+    while not (s.to_act() == side and s.state.phase.phase == phase):
+        s.apply(EndPhase(s.to_act()))
+
+
+def game(s: Session, screen) -> GameMode:
+    s.viewer = s.view_side()
+    g = GameMode(s, SIZE)
+    g.popups.clear()
+    game_draw.draw(g, screen)
+    return g
+
+
+def test_select_move_and_undo(skirmish, screen):
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    to_phase(s, "soviet", "movement")
+    g = game(s, screen)
+    u = next(u for u in g.view.units.values() if u.side == "soviet" and u.active and u.mp > 0)
+    assert click(g, hex_pos(g, u.hex)) is None
+    sel = g.marks.selected
+    assert sel in {o.id for o in g.units_at(u.hex) if o.side == "soviet"}
+    assert g.marks.reach, "reachable hexes are highlighted"
+    game_draw.draw(g, screen)
+    before = state_hash(s.state)
+    dest = max(g.marks.reach, key=lambda h: g.marks.reach[h])
+    act = click(g, hex_pos(g, dest))
+    assert act == Move("soviet", sel, dest)
+    s.apply(act)
+    g.after_apply()
+    if s.can_undo("soviet"):
+        assert key(g, pygame.K_u) is None
+        assert state_hash(s.state) == before
+    assert key(g, pygame.K_e) == EndPhase("soviet")
+
+
+def _combat_state(skirmish) -> Session:
+    s = Session.new(skirmish, 3, {"soviet": "human", "japanese": "random"})
+    agents = {side: RandomAgent(5, side) for side in skirmish.sides}
+    for _ in range(500):
+        side = s.to_act()
+        v = observe(s.state, side)
+        if side == "soviet" and v.phase.phase == "combat" and any(isinstance(a, Attack) for a in legal_actions(v, side)):
+            return s
+        s.apply(agents[side].act(v, side))
+    raise AssertionError("no attack came up")
+
+
+def test_attack_shows_the_odds_preview_then_commits(skirmish, screen):
+    s = _combat_state(skirmish)
+    g = game(s, screen)
+    target = next(a for a in legal_actions(g.view, "soviet") if isinstance(a, Attack)).target
+    assert click(g, hex_pos(g, target)) is None  # first the preview, no action yet
+    assert g.modal == "attack" and g.attack is not None and g.attack.preview is not None
+    assert len(g.attack.preview.outcomes) >= 2 and g.attack.preview.modifiers
+    game_draw.draw(g, screen)
+    hit_pos(g, "attack_commit")
+    # leave one unit out and back in through the check boxes
+    first = g.attack.candidates[0]
+    click(g, hit_pos(g, f"toggle_att:{first}"))
+    game_draw.draw(g, screen)
+    click(g, hit_pos(g, f"toggle_att:{first}"))
+    game_draw.draw(g, screen)
+    act = click(g, hit_pos(g, "attack_commit"))
+    assert isinstance(act, Attack) and act.target == target and set(act.units) == g_units(s, target)
+    events = s.apply(act)
+    assert any(e.kind == "combat" for e in events)
+    g.after_apply()
+    assert g.card is not None and g.card.target == target  # the result is shown, not only logged
+    game_draw.draw(g, screen)
+    click(g, hit_pos(g, "card_close"))
+    assert g.card is None
+
+
+def g_units(s: Session, target) -> set[str]:
+    return set(
+        next(a for a in legal_actions(observe(s.state, "soviet"), "soviet") if isinstance(a, Attack) and a.target == target).units
+    )
+
+
+def test_escape_cancels_the_preview_without_an_action(skirmish, screen):
+    s = _combat_state(skirmish)
+    g = game(s, screen)
+    target = next(a for a in legal_actions(g.view, "soviet") if isinstance(a, Attack)).target
+    click(g, hex_pos(g, target))
+    assert key(g, pygame.K_ESCAPE) is None and g.modal is None
+
+
+def test_air_panel_assigns_aircraft(skirmish, screen):
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    while not (s.to_act() == "soviet" and s.state.phase.phase == "air"):
+        s.apply(EndPhase(s.to_act()))
+    g = game(s, screen)
+    assert g.docked == "air"
+    unit = g.air_units()[0]
+    click(g, hit_pos(g, f"air_unit:{unit.id}"))
+    game_draw.draw(g, screen)
+    act = click(g, hit_pos(g, "air_assign"))
+    assert isinstance(act, AssignAir) and act.unit == unit.id and act.aircraft > 0
+    s.apply(act)
+
+
+def test_hotseat_handoff_draws_nothing_of_the_map(skirmish, screen, monkeypatch):
+    app = App(SIZE)
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "human"})
+    app.start_game(s)
+    assert isinstance(app.mode, Handoff) and app.game is None
+    drawn = []
+    import game.ui.counters as counters
+    import game.ui.mapview as mapview
+
+    real_counter, real_map = counters.counter, mapview.MapView.draw
+    monkeypatch.setattr(counters, "counter", lambda *a, **k: drawn.append("counter") or real_counter(*a, **k))
+    monkeypatch.setattr(mapview.MapView, "draw", lambda *a, **k: drawn.append("map") or real_map(*a, **k))
+    app.draw()
+    assert drawn == []  # the neutral screen: no map, no counters, no minimap
+    first = s.to_act()
+    app.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
+    assert isinstance(app.mode, GameMode) and s.viewer == first
+    app.draw()
+    assert "map" in drawn and "counter" in drawn
+    while s.to_act() == first:
+        app.submit(EndPhase(first))
+    assert isinstance(app.mode, Handoff) and app.mode.side == s.to_act() != first
+    drawn.clear()
+    app.draw()
+    assert drawn == []
+    # the next seat's log holds nothing the first side alone may see
+    app.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
+    second = s.viewer
+    assert all(e.seen_by(second) for e in s.log_for(second))
+    view = app.game.view  # the seat's own fog: no enemy unit it has not spotted
+    assert view.view_of == second
+    hidden = {u.id for u in s.state.units.values() if u.side != second and u.id not in s.state.spotted[second]}
+    assert not hidden & set(view.units)
+
+
+def test_menu_flow_starts_a_solo_game(screen):
+    app = App(SIZE)
+    app.draw()
+    app.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n, mod=0, unicode="n"))
+    app.draw()
+    app.mode.command("scen:test_skirmish")
+    app.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
+    assert app.session is not None and app.session.scenario.id == "test_skirmish"
+    assert app.session.controllers == {"soviet": "human", "japanese": "ai"}
+    for _ in range(5):
+        app.step()
+    for name in ("load", "replays", "rules", "main"):
+        app.open(name)
+        app.draw()
+
+
+def test_supply_panel_routes_trucks(screen):
+    from game.actions import RouteTrucks
+    from game.scenario.loader import load_scenario
+
+    s = Session.new(load_scenario("crossing_3_july"), 1, {"soviet": "human", "japanese": "passive"})
+    to_phase(s, "soviet", "supply")
+    g = game(s, screen)
+    assert g.docked == "supply"
+    act = click(g, hit_pos(g, "supply_act:"))
+    assert isinstance(act, RouteTrucks) and act.side == "soviet"
+    s.apply(act)
+
+
+def test_game_over_shows_the_graded_result(skirmish, screen):
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    while s.to_act() is not None:
+        s.apply(EndPhase(s.to_act()))
+    g = game(s, screen)
+    assert g.modal == "result"
+    game_draw.draw(g, screen)
+    hit_pos(g, "to_menu")
+    assert key(g, pygame.K_e) is None  # no orders once it is over
+
+
+def test_ai_turns_run_in_a_worker_and_the_window_keeps_going(skirmish, screen):
+    import time
+
+    class Slow:
+        name = "slow"
+
+        def act(self, view, side):
+            time.sleep(0.4)
+            return EndPhase(side)
+
+    app = App(SIZE)
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    app.start_game(s)
+    s._agents["japanese"] = Slow()
+    assert s.to_act() == "japanese"
+    t0 = time.monotonic()
+    frames = 0
+    while s.to_act() == "japanese" and time.monotonic() - t0 < 5:
+        app.step()  # events pumped and frames drawn while the agent thinks
+        frames += 1
+    assert s.to_act() != "japanese"
+    assert frames >= 5
