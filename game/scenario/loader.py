@@ -23,6 +23,7 @@ from game.scenario.schema import (
     COUNT_FIELDS,
     SIDE_IDS,
     ConflictSpec,
+    HistoricalOutcomeSpec,
     MapSpec,
     OrderSpec,
     RulesetSpec,
@@ -201,6 +202,9 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
     timeline = _check_timeline(data, doc, ctx, top, problems)
     orders = _check_orders(data, doc, ctx, top, gmap, {s.id for s in setups}, _all_unit_ids(data), problems)
     _check_sources(data, doc, ctx, problems)
+    outcome = None
+    if data.get("historical_outcome") is not None:
+        outcome = validate_model(HistoricalOutcomeSpec, data["historical_outcome"], doc, ("historical_outcome",), ctx, problems)
 
     problems = dedupe_sorted(problems)
     if problems or top is None or gmap is None or rules is None or victory is None:
@@ -233,6 +237,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
         variants=["default", *sorted(top.variants)],
         timeline=timeline,
         historical_orders=orders,
+        historical_outcome=outcome,
         **systems,
     ), []
 

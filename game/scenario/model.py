@@ -7,7 +7,7 @@ from datetime import datetime
 
 from game.gamemap import GameMap
 from game.hexgrid import Hex
-from game.scenario.schema import LossPointsSpec, RulesetSpec, ScenarioSpec
+from game.scenario.schema import HistoricalOutcomeSpec, LossPointsSpec, RulesetSpec, ScenarioSpec
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,7 @@ class Scenario:
     variants: list[str] = field(default_factory=lambda: ["default"])
     timeline: list[TimelineEntry] = field(default_factory=list)
     historical_orders: dict[str, list[HistoricalOrder]] = field(default_factory=dict)
+    historical_outcome: HistoricalOutcomeSpec | None = None  # the documented result and losses
 
     @property
     def turn_start_hours(self) -> list[float]:

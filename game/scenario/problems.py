@@ -41,6 +41,9 @@ def pydantic_problems(err: ValidationError, doc: LoadedYaml, prefix: Loc = ()) -
     out: list[Problem] = []
     for e in err.errors():
         loc = prefix + tuple(p for p in e["loc"] if isinstance(p, (str, int)))
+        is_key = bool(loc) and loc[-1] == "[key]"  # a bad mapping key: point at the key itself
+        if is_key:
+            loc = loc[:-1]
         kind = e["type"]
         where = loc_text(loc)
         if kind == "missing":
@@ -60,7 +63,7 @@ def pydantic_problems(err: ValidationError, doc: LoadedYaml, prefix: Loc = ()) -
                 and not isinstance(e["input"], (dict, list))
             ):
                 text += f" (got {_short(e['input'])})"
-            out.append(doc.problem(loc, f"{where}: {text}" if where else text))
+            out.append(doc.problem(loc, f"{where}: {text}" if where else text, key=is_key))
     return out
 
 

@@ -437,6 +437,30 @@ class ConflictSpec(Strict):
     note: str | None = None
 
 
+class HistoricalFigure(Strict):
+    """One document's figure for a loss: the after-action report shows them all, and their range."""
+
+    value: float = Field(ge=0)
+    source: str
+    note: str | None = None
+
+
+class HistoricalResultSpec(Strict):
+    winner: SideRef | None = None
+    result: Literal["decisive", "marginal", "draw"]
+    source: str
+    note: str | None = None
+
+
+class HistoricalOutcomeSpec(Strict):
+    """What really happened, for the after-action report and the Monte Carlo check."""
+
+    result: HistoricalResultSpec
+    losses: dict[
+        SideRef, dict[Literal["men", "tanks", "armored_cars", "guns", "aircraft", "trucks"], list[HistoricalFigure]]
+    ] = {}
+
+
 class TimelineSpec(Strict):
     at: str
     text: str
@@ -589,6 +613,7 @@ class ScenarioSpec(Strict):
     timeline: list[Any] = []  # TimelineSpec each
     variants: dict[str, Any] = {}  # VariantSpec each
     historical_orders: dict[str, list[Any]] = {}  # side -> OrderSpec each
+    historical_outcome: Any = None  # HistoricalOutcomeSpec, validated on its own
     listed: bool = True
 
     @field_validator("sides")
