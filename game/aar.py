@@ -234,6 +234,8 @@ def report_from_record(record: dict[str, Any]) -> Report:
     from game.scenario.loader import load_scenario
 
     scen = load_scenario(record["scenario"], record.get("variant", "default"))
+    if record.get("scenario_sha256") not in (None, scen.sha256):
+        raise ValueError("the scenario has changed since this game was recorded; its report would not be this game's")
     state = new_game(scen, int(record["seed"]))
     tracker = Tracker(state)
     for d in record["actions"]:

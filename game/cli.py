@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from game.ai.agents import AGENT_NAMES, AgentUnavailable
+from game.errors import IllegalAction
 from game.scenario.loader import SCENARIO_DIR, load_scenario_checked, scenario_ids, validate_path
 from game.scenario.model import Scenario
 from game.state import LOSS_KINDS
@@ -90,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("replay", help="check a recorded game (--verify re-simulates it headless)")
     r.add_argument("file", metavar="FILE")
     r.add_argument("--verify", action="store_true", help="exit 0 when every recorded hash matches")
+
+    aa = sub.add_parser("aar", help="after-action report of a recorded or saved game: losses against history, turn by turn, luck")
+    aa.add_argument("file", metavar="FILE")
+    aa.add_argument("--json", action="store_true", help="print one JSON object")
 
     ru = sub.add_parser("rules", help="the rule numbers, read from the ruleset")
     ru.add_argument("--ruleset", default=None, metavar="PATH", help="a ruleset file (default: scenarios/ruleset.yaml)")
@@ -296,6 +301,33 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0 if res.ok else 1
 
 
+def cmd_aar(args: argparse.Namespace) -> int:
+    from game.aar import render_text, report_from_record
+    from game.replay import RecordError, read_record
+    from game.scenario.loader import ScenarioError
+
+    try:
+        record = read_record(args.file)
+        rep = report_from_record(record)
+    except RecordError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except ScenarioError as e:
+        print(f"{args.file}: its scenario does not load: {e}", file=sys.stderr)
+        return 1
+    except ValueError as e:
+        print(f"{args.file}: {e}", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError) as e:
+        print(f"{args.file}: not a game record this version can replay (missing or wrong {e})", file=sys.stderr)
+        return 1
+    except IllegalAction as e:
+        print(f"{args.file}: the recorded actions do not replay ({e.reason}); try replay --verify", file=sys.stderr)
+        return 1
+    print(json.dumps(rep.to_dict(), ensure_ascii=False) if args.json else render_text(rep))
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from game.rulestext import block, render
     from game.scenario.loader import load_ruleset
@@ -373,6 +405,7 @@ COMMANDS = {
     "oob": cmd_oob,
     "report": cmd_report,
     "replay": cmd_replay,
+    "aar": cmd_aar,
     "rules": cmd_rules,
     "bench": cmd_bench,
 }

@@ -120,3 +120,29 @@ def test_historical_outcome_is_validated_with_positions(tmp_path):
     assert scen is None
     line = text[: text.index("      armoured_cars:\n        - {value: 143")].count("\n") + 1
     assert [(p.line, "armoured_cars" in p.message and "historical_outcome" in p.message) for p in problems] == [(line, True)]
+
+
+def test_aar_command_prints_the_report_and_refuses_bad_files(tmp_path, capsys):
+    from game.cli import main
+
+    scen = load_scenario("test_skirmish")
+    rec = play_game(scen, 4, {"soviet": "random", "japanese": "random"})
+    path = tmp_path / "game.json"
+    write_record(rec, path)
+    assert main(["aar", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "After-action report" in out and "Luck" in out
+    assert main(["aar", str(path), "--json"]) == 0
+    import json
+
+    d = json.loads(capsys.readouterr().out)
+    assert d["scenario"] == "test_skirmish" and len(d["series"]) == rec.final.turn + 1
+    (tmp_path / "junk.json").write_text("{not json", encoding="utf-8")
+    assert main(["aar", str(tmp_path / "junk.json")]) == 1
+    assert main(["aar", str(tmp_path / "missing.json")]) == 1
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["scenario_sha256"] = "0" * 64
+    (tmp_path / "changed.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["aar", str(tmp_path / "changed.json")]) == 1
+    err = capsys.readouterr().err
+    assert "scenario has changed" in err and "Traceback" not in err
