@@ -283,3 +283,59 @@ def render_text(rep: Report) -> str:
     for side in rep.sides:
         out.append(f"  {rep.luck[side].text}")
     return "\n".join(out)
+
+
+# --- many games -----------------------------------------------------------------------------
+
+
+def monte_carlo(scen: Scenario, games: list[dict[str, Any]]) -> dict[str, Any]:
+    """Outcomes and losses over many games (``simulate --json`` game rows) against the documents.
+
+    For every side and kind: mean and 10/50/90th percentiles of the games' losses, the
+    documents' low–high, and the share of games that land inside it (or, for a single figure,
+    within ±25 % of it).
+    """
+    n = len(games)
+    hist = scen.historical_outcome
+    key = [f"{g['winner']}_{g['result']}" if g.get("winner") else "draw" for g in games]
+    results = {k: round(key.count(k) / n, 3) for k in sorted(set(key))} if n else {}
+    out: dict[str, Any] = {"games": n, "results": results, "historical_result": None, "losses": {}}
+    if hist is not None:
+        h = hist.result
+        hkey = f"{h.winner}_{h.result}" if h.winner else "draw"
+        out["historical_result"] = {
+            "result": hkey,
+            "source": h.source,
+            "share_of_games": results.get(hkey, 0.0),
+            "same_winner_share": round(sum(1 for g in games if g.get("winner") == h.winner) / n, 3) if n else 0.0,
+        }
+    for side in scen.sides:
+        out["losses"][side] = {}
+        for kind in LOSS_KINDS:
+            vals = sorted(float(g["losses"][side][kind]) for g in games)
+            row: dict[str, Any] = {
+                "mean": round(sum(vals) / n, 1) if n else 0.0,
+                "p10": _pct(vals, 0.1),
+                "p50": _pct(vals, 0.5),
+                "p90": _pct(vals, 0.9),
+            }
+            figs = hist.losses.get(side, {}).get(kind, []) if hist else []
+            if figs:
+                lo, hi = min(f.value for f in figs), max(f.value for f in figs)
+                if lo == hi:
+                    lo, hi = lo * 0.75, hi * 1.25
+                row.update(
+                    history_low=min(f.value for f in figs),
+                    history_high=max(f.value for f in figs),
+                    sources=sorted({f.source for f in figs}),
+                    within_history=round(sum(1 for v in vals if lo <= v <= hi) / n, 3) if n else 0.0,
+                )
+            out["losses"][side][kind] = row
+    return out
+
+
+def _pct(sorted_vals: list[float], q: float) -> float:
+    if not sorted_vals:
+        return 0.0
+    i = min(len(sorted_vals) - 1, max(0, round(q * (len(sorted_vals) - 1))))
+    return sorted_vals[i]

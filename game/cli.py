@@ -192,6 +192,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if show_progress:
         print(file=sys.stderr)
     summary = _summary(games)
+    from game.aar import monte_carlo
+
+    summary["history"] = monte_carlo(scen, games)  # outcomes and losses against the documents
     if args.json:
         print(
             json.dumps(

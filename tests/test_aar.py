@@ -146,3 +146,31 @@ def test_aar_command_prints_the_report_and_refuses_bad_files(tmp_path, capsys):
     assert main(["aar", str(tmp_path / "changed.json")]) == 1
     err = capsys.readouterr().err
     assert "scenario has changed" in err and "Traceback" not in err
+
+
+def test_monte_carlo_sets_outcomes_and_losses_against_history():
+    from game.aar import monte_carlo
+
+    scen = load_scenario("crossing_3_july")
+    zero = dict.fromkeys(("men", "tanks", "armored_cars", "guns", "aircraft", "trucks"), 0)
+    games = []
+    for i, tanks in enumerate([20, 30, 40, 50]):
+        jp = {**zero, "tanks": tanks}
+        games.append(
+            {
+                "winner": "soviet" if i else None,
+                "result": "marginal" if i else "draw",
+                "losses": {"soviet": dict(zero), "japanese": jp},
+            }
+        )
+    mc = monte_carlo(scen, games)
+    assert mc["games"] == 4 and mc["results"] == {"draw": 0.25, "soviet_marginal": 0.75}
+    assert mc["historical_result"]["result"] == "soviet_marginal"
+    assert mc["historical_result"]["share_of_games"] == 0.75 and mc["historical_result"]["same_winner_share"] == 0.75
+    row = mc["losses"]["japanese"]["tanks"]
+    assert row["mean"] == 35.0 and row["p10"] == 20 and row["p90"] == 50
+    assert (row["history_low"], row["history_high"]) == (29, 45)
+    assert row["within_history"] == 0.5  # 30 and 40 of 20, 30, 40, 50
+    # a single figure: within ±25 %
+    assert mc["losses"]["japanese"]["aircraft"]["within_history"] == 0.0
+    assert "history_low" not in mc["losses"]["soviet"]["trucks"]
