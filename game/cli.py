@@ -294,40 +294,52 @@ def cmd_oob(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from game.replay import verify_record
+    """--verify: re-simulate headless (exit 0 when every hash matches); else open the viewer."""
+    from game.replay import RecordError, read_record, verify_record
 
     if not args.verify:
-        print("the replay viewer needs the desktop game, which is not built yet; use --verify", file=sys.stderr)
-        return 2
+        try:
+            read_record(args.file)  # a bad file is a message here, before any window opens
+        except RecordError as e:
+            print(e, file=sys.stderr)
+            return 1
+        if not _has_display():
+            print(
+                "the replay viewer needs a display; use 'python main.py replay FILE --verify' to check the file headless",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            from game.ui.app import run_app
+        except ImportError as e:
+            print(f"the replay viewer needs pygame-ce: {e}", file=sys.stderr)
+            return 1
+        try:
+            return run_app(replay=args.file)
+        except Exception as e:  # no display, no video driver...
+            if os.environ.get("KG_DEBUG"):
+                raise
+            print(f"cannot open the game window: {e}", file=sys.stderr)
+            return 1
     res = verify_record(args.file)
     print(res.message, file=sys.stdout if res.ok else sys.stderr)
     return 0 if res.ok else 1
 
 
 def cmd_aar(args: argparse.Namespace) -> int:
+    """The after-action report of a record or save, as text or JSON (re-simulated)."""
     from game.aar import render_text, report_from_record
     from game.replay import RecordError, read_record
-    from game.scenario.loader import ScenarioError
 
     try:
-        record = read_record(args.file)
-        rep = report_from_record(record)
+        rep = report_from_record(read_record(args.file))
     except RecordError as e:
         print(e, file=sys.stderr)
         return 1
-    except ScenarioError as e:
-        print(f"{args.file}: its scenario does not load: {e}", file=sys.stderr)
-        return 1
-    except ValueError as e:
+    except (ValueError, IllegalAction) as e:
         print(f"{args.file}: {e}", file=sys.stderr)
         return 1
-    except (KeyError, TypeError) as e:
-        print(f"{args.file}: not a game record this version can replay (missing or wrong {e})", file=sys.stderr)
-        return 1
-    except IllegalAction as e:
-        print(f"{args.file}: the recorded actions do not replay ({e.reason}); try replay --verify", file=sys.stderr)
-        return 1
-    print(json.dumps(rep.to_dict(), ensure_ascii=False) if args.json else render_text(rep))
+    print(json.dumps(rep.to_dict(), indent=1) if args.json else render_text(rep))
     return 0
 
 

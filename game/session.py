@@ -2,13 +2,16 @@
 saves and the hot-seat hand-off. No pygame here: the UI drives a Session, tests can too.
 
 Saves use the replay record format (game/replay.py) so every save is also a verifiable record:
-scenario id + content hash + variant + seed + actions (+ per-turn hashes). Loading replays the
-actions through ``engine.apply``; nothing else is trusted from the file.
+scenario id + content hash + variant + seed + actions + per-turn hashes + turn-start snapshots.
+Loading replays the actions through ``engine.apply`` and checks every recorded hash; nothing
+else is trusted from the file. Saves are gzipped JSON in the user data dir; autosaves form a
+ring of the last ten turns; a play-by-e-mail turn is a save with a note of who plays next.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,8 +23,18 @@ from game.actions import Action, EndPhase, Move
 from game.ai.agents import Agent, AgentUnavailable, make_agent
 from game.engine import IllegalAction, apply, current_actors, new_game, observe, state_hash
 from game.events import Event
-from game.replay import RECORD_FORMAT, RECORD_VERSION, RecordError, read_record, write_json_atomic
-from game.scenario.loader import load_scenario_checked
+from game.replay import (
+    ENGINE_VERSION,
+    RECORD_FORMAT,
+    RECORD_VERSION,
+    RecordError,
+    engine_note,
+    read_record,
+    record_scenario,
+    snapshot_entries,
+    turn_checks,
+    write_json_atomic,
+)
 from game.scenario.model import Scenario
 from game.state import State
 
@@ -29,6 +42,8 @@ HUMAN = "human"
 CONTROLLERS = ("human", "ai", "random", "passive", "historical")
 UNDOABLE_EVENTS = frozenset({"move", "zoc_stop"})
 MAX_LOG = 400
+AUTOSAVE_RING = 10
+SAVE_SUFFIX = ".json.gz"
 
 
 class SaveError(Exception):
@@ -47,6 +62,17 @@ def data_dir() -> Path:
 
 def saves_dir() -> Path:
     return data_dir() / "saves"
+
+
+def pbem_dir() -> Path:
+    """Where 'Send turn (play by e-mail)' puts the files to attach to a mail."""
+    return data_dir() / "pbem"
+
+
+def _stamp() -> str:
+    """A sortable timestamp with microseconds: file names in a folder sort in time order."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y%m%d-%H%M%S-") + f"{now.microsecond:06d}"
 
 
 def agent_for(name: str, seed: int, side: str) -> Agent:
@@ -72,17 +98,22 @@ class _Undo:
 
 @dataclass
 class Session:
-    scenario: Scenario
+    scenario: Scenario = field(repr=False)
     seed: int
     controllers: dict[str, str]
-    state: State
-    actions: list[dict[str, Any]] = field(default_factory=list)
-    turn_hashes: list[dict[str, Any]] = field(default_factory=list)
-    log: list[Event] = field(default_factory=list)
+    state: State = field(repr=False)
+    actions: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    turn_hashes: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    log: list[Event] = field(default_factory=list, repr=False)
     viewer: str | None = None  # the human side whose view was last on screen (hot-seat)
     save_path: Path | None = None
     version: int = 0  # bumped on every change of state: the UI's caches key on it
-    _undo: list[_Undo] = field(default_factory=list)
+    snapshots: dict[int, State] = field(default_factory=dict, repr=False)  # turn starts, by actions before them
+    game_id: str = field(default_factory=lambda: secrets.token_hex(6))
+    pbem: bool = False  # a play-by-e-mail game: the hand-off offers to send the turn
+    seat_marks: dict[str, int] = field(default_factory=dict)  # side -> actions when it last took the seat
+    _undo: list[_Undo] = field(default_factory=list, repr=False)
+    _autosave: tuple[Path, int] | None = None
     _agents: dict[str, Agent] = field(default_factory=dict)
 
     # --- starting -------------------------------------------------------------------------
@@ -155,11 +186,7 @@ class Session:
             self._undo.append(_Undo(before, len(self.actions), len(self.turn_hashes), len(self.log), action.side))
         else:
             self._undo.clear()
-        self.actions.append(act.to_dict(action))
-        if new.turn != before.turn or new.result is not None:
-            self.turn_hashes.append({"turn": before.turn, "action": len(self.actions), "hash": state_hash(new)})
-        self.state = new
-        self.version += 1
+        self._record(before, new, action)
         self.log.extend(events)
         if len(self.log) > MAX_LOG * 2:
             del self.log[:MAX_LOG]
@@ -182,6 +209,7 @@ class Session:
         del self.actions[u.n_actions :]
         del self.turn_hashes[u.n_hashes :]
         del self.log[u.n_log :]
+        self.snapshots = {k: v for k, v in self.snapshots.items() if k <= u.n_actions}
         return True
 
     def log_for(self, side: str | None) -> list[Event]:
@@ -195,105 +223,173 @@ class Session:
 
     # --- saving ---------------------------------------------------------------------------
 
-    def to_record(self) -> dict[str, Any]:
-        """The replay record format, plus who controls each side and when it was saved."""
+    def to_record(self, kind: str = "save", every: int = 1) -> dict[str, Any]:
+        """The replay record format, plus who controls each side, when it was saved and why."""
         scen = self.scenario
         return {
             "format": RECORD_FORMAT,
             "version": RECORD_VERSION,
+            "engine": ENGINE_VERSION,
+            "kind": kind,
+            "game_id": self.game_id,
             "scenario": scen.id,
             "scenario_path": scen.path,
             "scenario_sha256": scen.sha256,
             "variant": scen.variant,
             "seed": self.seed,
             "agents": dict(self.controllers),
+            "saved_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "turn": self.state.turn,
+            "to_act": self.to_act(),
+            "pbem": self.pbem,
+            "seat_marks": dict(self.seat_marks),
             "actions": list(self.actions),
             "turn_hashes": list(self.turn_hashes),
             "final_hash": state_hash(self.state) if self.state.result is not None else None,
-            "saved_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "turn": self.state.turn,
+            "snapshots": snapshot_entries(self.snapshots, every),
         }
 
     def save(self, path: str | Path | None = None) -> Path:
         """Atomic write (temp + rename); raises OSError for the caller to show."""
         if path is None:
-            path = self.save_path or saves_dir() / f"{self.scenario.id}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+            path = self.save_path or saves_dir() / f"{self.scenario.id}-{time.strftime('%Y%m%d-%H%M%S')}{SAVE_SUFFIX}"
         path = Path(path)
         write_json_atomic(path, self.to_record())
         self.save_path = path
         return path
 
     def autosave(self) -> Path | None:
-        """Every turn: a failed autosave must never stop the game."""
+        """Every turn, into a ring of the last ten: a failed autosave must never stop the game.
+
+        A second autosave in the same turn of the same game (leaving, quitting) replaces the
+        first, so the ring holds ten different turns.
+        """
         try:
-            path = saves_dir() / f"autosave-{self.scenario.id}.json"
-            write_json_atomic(path, self.to_record())
+            folder = saves_dir()
+            if self._autosave is not None and self._autosave[1] == self.state.turn and self._autosave[0].exists():
+                path = self._autosave[0]
+            else:
+                path = folder / f"autosave-{_stamp()}-{self.scenario.id}-turn{self.state.turn + 1:02d}{SAVE_SUFFIX}"
+            write_json_atomic(path, self.to_record("autosave"))
+            self._autosave = (path, self.state.turn)
+            ring = sorted(folder.glob("autosave-*.json*"), key=lambda p: p.name)
+            for old in ring[:-AUTOSAVE_RING]:
+                old.unlink(missing_ok=True)
             return path
         except OSError:
             return None
 
+    def export_turn(self, folder: str | Path | None = None) -> Path:
+        """Play by e-mail: a verified save named for who plays next, to attach to a mail."""
+        nxt = self.to_act() or "nobody"
+        who = self.viewer or "x"
+        name = (
+            f"pbem-{self.scenario.id}-turn{self.state.turn + 1:02d}-{who}-to-{nxt}-{time.strftime('%Y%m%d-%H%M%S')}{SAVE_SUFFIX}"
+        )
+        path = Path(folder) if folder is not None else pbem_dir()
+        if path.suffix not in (".gz", ".json"):
+            path = path / name
+        self.pbem = True
+        write_json_atomic(path, self.to_record("pbem"))
+        return path
+
     @classmethod
-    def load(cls, path: str | Path, controllers: dict[str, str] | None = None) -> Session:
-        """Replay a save through the engine; raises SaveError with a player-readable reason."""
+    def load(
+        cls,
+        path: str | Path,
+        controllers: dict[str, str] | None = None,
+        progress: Any = None,
+    ) -> Session:
+        """Replay a save through the engine, checking every recorded hash; raises SaveError with a
+        player-readable reason (changed scenario, other engine, tampered or damaged file)."""
         try:
             data = read_record(path)
+            scen = record_scenario(data, str(path))
+            checks = turn_checks(data, str(path))
         except RecordError as e:
             raise SaveError(str(e)) from None
-        ref = data.get("scenario_path")
-        if not (isinstance(ref, str) and Path(ref).exists()):
-            ref = data["scenario"]
-        scen, problems = load_scenario_checked(ref, data["variant"])
-        if scen is None:
-            raise SaveError(f"cannot load scenario '{data['scenario']}': " + "; ".join(str(p) for p in problems[:2]))
-        if scen.sha256 != data["scenario_sha256"]:
-            raise SaveError(f"this save was made with another version of scenario '{scen.id}'")
         ctl = data.get("agents") if isinstance(data.get("agents"), dict) else {}
         ctl = {s: str(ctl.get(s, HUMAN)) for s in scen.sides}
         ctl = {s: (c if c in CONTROLLERS else HUMAN) for s, c in ctl.items()}
         ctl.update(controllers or {})
         s = cls.new(scen, data["seed"], ctl)
+        n = len(data["actions"])
         for i, raw in enumerate(data["actions"]):
+            turn = s.state.turn
             try:
                 s.apply_quiet(act.from_dict(raw))
             except (act.ActionFormatError, IllegalAction) as e:
-                raise SaveError(f"{path}: action {i + 1} cannot be replayed ({e})") from None
+                raise SaveError(f"{path}: diverges at turn {turn + 1}: action {i + 1} cannot be replayed ({e})") from None
+            th = checks.get(i + 1)
+            if th is not None and s.turn_hashes[-1]["hash"] != th["hash"]:
+                raise SaveError(
+                    f"{path}: diverges at turn {th['turn'] + 1}: the replayed game does not match the save" + engine_note(data)
+                )
+            if progress is not None and (i % 50 == 0 or i + 1 == n):
+                progress(i + 1, n)
+        if len(s.turn_hashes) < len(checks):
+            raise SaveError(f"{path}: the save is cut short ({len(checks) - len(s.turn_hashes)} recorded turn(s) missing)")
         s._undo.clear()
-        s.save_path = Path(path) if not Path(path).name.startswith("autosave-") else None
+        s.log = s.log[-MAX_LOG:]
+        gid = data.get("game_id")
+        if isinstance(gid, str) and gid:
+            s.game_id = gid
+        s.pbem = data.get("pbem") is True or data.get("kind") == "pbem"
+        marks = data.get("seat_marks")
+        if isinstance(marks, dict):
+            s.seat_marks = {k: v for k, v in marks.items() if k in scen.sides and isinstance(v, int) and 0 <= v <= n}
+        name = Path(path).name
+        s.save_path = Path(path) if not name.startswith(("autosave-", "pbem-")) else None
         return s
 
-    def apply_quiet(self, action: Action) -> None:
+    def apply_quiet(self, action: Action) -> list[Event]:
         """Apply while loading: no autosave, same history as in play."""
         before = self.state
         new, events = apply(before, action)
-        self.actions.append(act.to_dict(action))
-        if new.turn != before.turn or new.result is not None:
-            self.turn_hashes.append({"turn": before.turn, "action": len(self.actions), "hash": state_hash(new)})
-        self.state = new
-        self.version += 1
+        self._record(before, new, action)
         self.log.extend(events)
         if len(self.log) > MAX_LOG * 2:
             del self.log[:MAX_LOG]
+        return events
+
+    def _record(self, before: State, new: State, action: Action) -> None:
+        """History for saves: the action, and at a turn's end its hash and a snapshot."""
+        self.actions.append(act.to_dict(action))
+        if new.turn != before.turn or new.result is not None:
+            self.turn_hashes.append({"turn": before.turn, "action": len(self.actions), "hash": state_hash(new)})
+            self.snapshots[len(self.actions)] = new  # states are never changed in place: no copy needed
+        self.state = new
+        self.version += 1
 
 
-def list_saves() -> list[tuple[Path, dict[str, Any]]]:
+def save_info(p: Path) -> dict[str, Any]:
+    """A short summary of a save for the menus (an 'error' key when it cannot be read)."""
+    try:
+        rec = read_record(p)
+    except RecordError as e:
+        return {"error": str(e).replace(f"{p}: ", "")}
+    info: dict[str, Any] = {
+        k: rec.get(k) for k in ("scenario", "variant", "seed", "agents", "saved_at", "turn", "final_hash", "kind", "to_act")
+    }
+    info["n_actions"] = len(rec["actions"])
+    info["version"] = rec.get("version")
+    if not isinstance(info.get("turn"), int):  # records from 'simulate --record' do not say
+        turns = [th.get("turn") for th in rec["turn_hashes"] if isinstance(th, dict) and isinstance(th.get("turn"), int)]
+        info["turn"] = max(turns, default=0) + (0 if rec.get("final_hash") else 1 if turns else 0)
+    return info
+
+
+def list_saves(folders: list[Path] | None = None) -> list[tuple[Path, dict[str, Any]]]:
     """Saves in the data dir, newest first, with a short summary each (unreadable ones flagged)."""
     out: list[tuple[float, Path, dict[str, Any]]] = []
-    folder = saves_dir()
-    if not folder.is_dir():
-        return []
-    for p in folder.glob("*.json"):
-        try:
-            rec = read_record(p)
-            info: dict[str, Any] = {
-                k: rec.get(k) for k in ("scenario", "variant", "seed", "agents", "saved_at", "turn", "final_hash")
-            }
-            info["n_actions"] = len(rec["actions"])
-        except RecordError as e:
-            info = {"error": str(e)}
-        try:
-            mtime = p.stat().st_mtime
-        except OSError:
+    for folder in folders or [saves_dir()]:
+        if not folder.is_dir():
             continue
-        out.append((mtime, p, info))
-    out.sort(key=lambda t: -t[0])
+        for p in list(folder.glob("*.json")) + list(folder.glob("*.json.gz")):
+            try:
+                mtime = p.stat().st_mtime
+            except OSError:
+                continue
+            out.append((mtime, p, save_info(p)))
+    out.sort(key=lambda t: (-t[0], t[1].name))
     return [(p, i) for _, p, i in out]

@@ -14,7 +14,7 @@ from game.rng import Rng
 from game.state import State
 
 AGENT_NAMES = ("ai", "random", "passive", "historical")
-AVAILABLE = ("random", "passive", "historical")
+AVAILABLE = ("ai", "random", "passive", "historical")
 
 
 class Agent(Protocol):
@@ -74,6 +74,10 @@ def make_agent(name: str, seed: int, side: str) -> Agent:
         return PassiveAgent()
     if name == "random":
         return RandomAgent(seed, side)
+    if name == "ai":
+        from game.ai.planner import AIAgent
+
+        return AIAgent(seed, side)
     if name == "historical":
         from game.ai.historical import HistoricalAgent
 

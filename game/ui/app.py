@@ -20,7 +20,7 @@ from game.scenario.loader import load_scenario_checked, scenario_ids
 from game.session import SaveError, Session
 from game.ui import game_draw
 from game.ui.game_mode import GameMode
-from game.ui.menus import Command, Handoff, LoadMenu, MainMenu, NewGameMenu, ReplayMenu, RulesScreen
+from game.ui.menus import Command, Handoff, HistoryMenu, LoadMenu, MainMenu, NewGameMenu, ReplayMenu, RulesScreen
 
 DEFAULT_SIZE = (1600, 1000)
 WATCH_DELAY_S = 0.15  # between AI actions when nobody human plays, so the battle can be followed
@@ -106,6 +106,8 @@ class App:
             self.mode = LoadMenu(self.size)
         elif name == "replays":
             self.mode = ReplayMenu(self.size)
+        elif name == "history":
+            self.mode = HistoryMenu(self.size, self.scenarios())
         elif name == "rules":
             self.mode = RulesScreen(self.size)
 
@@ -129,7 +131,16 @@ class App:
                 self._remember_seat()
             self.game = None
             st = s.state
-            self.mode = Handoff(s.to_act() or "", self.size, f"{turn_label(st)} — {st.phase.name or st.phase.phase}")
+            nxt = s.to_act() or ""
+            others = [s.seat_marks[o] for o in s.scenario.sides if o != nxt and o in s.seat_marks]
+            start = max(others) if others else 0
+            self.mode = Handoff(
+                nxt,
+                self.size,
+                f"{turn_label(st)} — {st.phase.name or st.phase.phase}",
+                can_watch=len(s.actions) > start and bool(s.seat_marks or s.actions),
+                pbem=s.pbem,
+            )
             return
         if self.game is None:
             side = s.view_side()
@@ -167,18 +178,136 @@ class App:
                 return
             self.start_game(Session.new(scen, a["seed"], a["controllers"]))
         elif c.name == "load":
-            try:
-                s = Session.load(Path(c.arg))
-            except SaveError as e:
-                self.mode.message = str(e)
-                return
-            except Exception as e:  # a damaged file must not close the game
-                self.mode.message = f"cannot load {c.arg}: {type(e).__name__}: {e}"
-                return
-            self.start_game(s)
+            from game.ui.loading import LoadingMode
+
+            path = Path(c.arg)
+
+            def load(progress: Any) -> Session:
+                try:
+                    return Session.load(path, progress=progress)
+                except SaveError:
+                    raise
+                except Exception as e:  # a damaged file must not close the game
+                    raise SaveError(f"cannot load {path}: {type(e).__name__}: {e}") from None
+
+            self.mode = LoadingMode(
+                self.size,
+                f"Loading {path.name} (every action is replayed and checked)",
+                load,
+                lambda s: Command("started", s),
+                "load",
+            )
+        elif c.name == "started":
+            self.start_game(c.arg)
+        elif c.name == "pbem_send":
+            self._send_turn()
         elif c.name == "ready" and self.session is not None:
             self.session.viewer = str(c.arg)
+            self.session.seat_marks[str(c.arg)] = len(self.session.actions)
             self._enter_seat()
+        else:
+            self._replay_command(c)
+
+    # --- replays, history, reports, play by e-mail ------------------------------------------
+
+    def _replay_command(self, c: Command) -> None:
+        """The commands of the replay viewer and the screens around it."""
+        from game.playback import Playback, build_playback_report, history_playback
+        from game.ui.aar_view import AARScreen
+        from game.ui.loading import LoadingMode
+        from game.ui.replay_view import ReplayMode
+
+        if c.name == "replay":
+            path = Path(c.arg)
+
+            def open_file(progress: Any) -> Playback:
+                pb = Playback.open(path)
+                pb.prepare(progress)  # one walk through: every seek is then a few actions, and damage shows now
+                return pb
+
+            self.mode = LoadingMode(self.size, f"Opening {path.name}", open_file, lambda pb: Command("viewer", pb), "replays")
+        elif c.name == "viewer":
+            self.session = None
+            self.game = None
+            self.mode = ReplayMode(c.arg, self.size)
+        elif c.name == "history":
+            scen = dict(self.scenarios()).get(str(c.arg))
+            if scen is None:
+                self.mode.message = f"cannot load scenario {c.arg}"
+                return
+            self.mode = LoadingMode(
+                self.size,
+                f"{scen.title}: the documented course (played once, then kept)",
+                lambda progress: history_playback(scen, progress),
+                lambda pb: Command("viewer", pb),
+                "history",
+            )
+        elif c.name == "branch":
+            self.start_game(c.arg)
+        elif c.name == "aar_replay":
+            viewer = c.arg
+            self.mode = LoadingMode(
+                self.size,
+                "After-action report: replaying the game",
+                lambda progress: build_playback_report(viewer.pb, progress),
+                lambda rep: Command("aar_show", (rep, Command("resume", viewer))),
+                "replays",
+            )
+        elif c.name == "aar_show":
+            rep, back = c.arg
+            self.mode = AARScreen(rep, self.size, back)
+        elif c.name == "resume":
+            self.mode = c.arg
+            if hasattr(self.mode, "resize"):
+                self.mode.resize(self.size)
+        elif c.name == "watch" and self.session is not None:
+            s = self.session
+            side = str(c.arg)
+            others = [s.seat_marks[o] for o in s.scenario.sides if o != side and o in s.seat_marks]
+            start = max(others) if others else 0
+            pb = Playback.from_session(s, start)
+            self.mode = ReplayMode(pb, self.size, side=side, locked=True, start=start, back=Command("ready", side))
+
+    def _game_wants(self, g: GameMode) -> None:
+        """A seat asked for something outside the map: send the turn, or the report."""
+        from game.playback import Playback, build_playback_report
+        from game.ui.aar_view import AARScreen
+        from game.ui.loading import LoadingMode
+
+        want, g.wants = g.wants, None
+        s = self.session
+        if s is None:
+            return
+        if want == "pbem":
+            self._send_turn()
+        elif want == "aar":
+            pb = Playback.from_session(s)
+            back = Command("resume", g)
+            self.mode = LoadingMode(
+                self.size,
+                "After-action report",
+                lambda progress: build_playback_report(pb, progress),
+                lambda rep: Command("aar_show", (rep, back)),
+                "main",
+            )
+            _ = AARScreen
+
+    def _send_turn(self) -> None:
+        """Play by e-mail: write the file, then leave the seat (the other player plays from the file)."""
+        s = self.session
+        if s is None:
+            return
+        try:
+            path = s.export_turn()
+        except OSError as e:
+            if self.game is not None:
+                self.game.toast(f"Could not write the turn file: {e}", 8.0, (255, 120, 100))
+            return
+        nxt = s.to_act()
+        self.open("main")
+        if isinstance(self.mode, MainMenu):
+            who = f"the {nxt.capitalize()} player" if nxt else "the other player"
+            self.mode.message = f"Turn written to {path} — send this file to {who}; they open it with Load game."
 
     def submit(self, action: Action) -> None:
         """Apply a player's action through the session; an illegal one becomes a message, never a crash."""
@@ -282,12 +411,16 @@ class App:
                 self.quit()
             elif g.wants_menu:
                 self.open("main")
+            elif g.wants:
+                self._game_wants(g)
 
     def _report(self, e: Exception) -> None:
         msg = f"internal error: {type(e).__name__}: {e} (set KG_DEBUG=1 for details; please report it)"
         print(msg, file=sys.stderr)
-        if self.game is not None:
+        if self.game is not None and self.mode is self.game:
             self.game.toast(msg, 8.0, (255, 120, 100))
+        elif hasattr(self.mode, "message"):
+            self.mode.message = msg
 
     def draw(self) -> None:
         if self.mode is self.game and self.game is not None:
@@ -303,6 +436,10 @@ class App:
                 return
         try:
             self.update_ai()
+            if hasattr(self.mode, "update"):
+                self.mode.update()
+            if hasattr(self.mode, "poll"):
+                self.dispatch(self.mode.poll())
             self.draw()
         except Exception as e:  # a bug of ours: say so on screen and keep the game (it autosaves)
             if os.environ.get("KG_DEBUG"):
@@ -331,11 +468,13 @@ class App:
         return 0
 
 
-def run_app(session: Session | None = None) -> int:
-    """Open the window: the main menu, or straight into a game."""
+def run_app(session: Session | None = None, replay: str | Path | None = None) -> int:
+    """Open the window: the main menu, straight into a game, or the replay viewer on a file."""
     shot = os.environ.get("KG_SCREENSHOT")
     frames = int(os.environ.get("KG_SCREENSHOT_FRAMES", "10") or 10)
     app = App(screenshot=shot, screenshot_frames=frames)
     if session is not None:
         app.start_game(session)
+    elif replay is not None:
+        app.dispatch(Command("replay", Path(replay)))
     return app.run()

@@ -262,15 +262,13 @@ def help_dialog(m: GameMode, screen: pygame.Surface) -> None:
 def menu(m: GameMode, screen: pygame.Surface) -> None:
     """Resume, save, help, back to the main menu or quit (both autosave)."""
     _dim(screen, m.map_rect)
-    rect = _center_rect(m, 320, 300)
+    over = m.session.state.result is not None
+    items = [("Resume", "resume"), ("Save game (F5)", "save")]
+    items.append(("After-action report", "aar") if over else ("Send turn (play by e-mail)…", "pbem"))
+    items += [("How to play (H)", "help"), ("Main menu (autosaves)", "to_menu"), ("Quit (autosaves)", "quit_game")]
+    rect = _center_rect(m, 340, 70 + 46 * len(items))
     y = panel(screen, rect, "Game menu")
-    for lbl, key in (
-        ("Resume", "resume"),
-        ("Save game (F5)", "save"),
-        ("How to play (H)", "help"),
-        ("Main menu (autosaves)", "to_menu"),
-        ("Quit (autosaves)", "quit_game"),
-    ):
+    for lbl, key in items:
         button(screen, m.hits, pygame.Rect(rect.x + 20, y, rect.w - 40, 38), lbl, key, size=15, mouse=m.mouse)
         y += 46
 
@@ -323,6 +321,15 @@ def result(m: GameMode, screen: pygame.Surface) -> None:
         pygame.Rect(rect.x + 20, rect.bottom - 50, 200, 36),
         "Look at the map",
         "result_map",
+        size=14,
+        mouse=m.mouse,
+    )
+    button(
+        screen,
+        m.hits,
+        pygame.Rect(rect.centerx - 100, rect.bottom - 50, 200, 36),
+        "After-action report",
+        "aar",
         size=14,
         mouse=m.mouse,
     )

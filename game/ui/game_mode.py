@@ -111,6 +111,7 @@ class GameMode:
         self.ai_started = 0.0
         self.quit_requested = False
         self.wants_menu = False
+        self.wants: str | None = None  # pbem | aar: something the app does on this seat's behalf
         self.cam = Camera(self.session.scenario.map, *self.map_rect.size, zoom=self.camera_state.get("zoom", 4))
         if "x" in self.camera_state:
             self.cam.x, self.cam.y = self.camera_state["x"], self.camera_state["y"]
@@ -549,6 +550,11 @@ class GameMode:
             return None
         if key == "result_map":
             self.modal = "result_seen"
+            return None
+        if key in ("pbem", "aar"):
+            self.wants = key
+            if self.modal == "menu":
+                self.modal = None
             return None
         if key == "save":
             try:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pygame
 
-from game.session import CONTROLLERS, list_saves, saves_dir
+from game.session import CONTROLLERS, data_dir, list_saves, pbem_dir, saves_dir
 from game.ui import fonts, theme
 from game.ui.widgets import Hits, button, label, panel, paragraph
 
@@ -97,6 +97,7 @@ class MainMenu(MenuBase):
             ("New game", "new"),
             ("Load game", "load"),
             ("Replays", "replays"),
+            ("Replay history", "history"),
             ("Rules", "rules"),
             ("Quit", "quit"),
         ):
@@ -273,21 +274,31 @@ class NewGameMenu(MenuBase):
 
 class LoadMenu(MenuBase):
     title = "Load game"
-    note = "Saved games and autosaves (one per scenario, written every turn). Newest first."
+    note = (
+        "Saved games, the autosaves of the last ten turns and play-by-e-mail turns (pbem-…). Newest first. "
+        "Every file is checked by replaying it: a changed or damaged one is refused."
+    )
+    verb = "load"
 
     def __init__(self, size: tuple[int, int]) -> None:
         super().__init__(size)
-        self.saves: list[tuple[Path, dict[str, Any]]] = list_saves()
+        self.saves: list[tuple[Path, dict[str, Any]]] = list_saves(self.folders())
+        self.path_text = ""
+        self.typing = False
+
+    def folders(self) -> list[Path]:
+        return [saves_dir(), pbem_dir()]
 
     def draw(self, screen: pygame.Surface) -> None:
         rect, y = self._frame(screen, self.title)
         x, w = rect.x + 20, rect.w - 40
-        y = paragraph(screen, self.note + f"  Folder: {saves_dir()}", x, y, w, 13, theme.TEXT_DIM) + 6
+        y = paragraph(screen, self.note + f"  Folder: {data_dir()}", x, y, w, 13, theme.TEXT_DIM) + 6
+        y = self._path_field(screen, x, y, w) + 6
         if not self.saves:
             label(screen, "No saved games yet.", x, y, 15)
         shown = self.saves[self.scroll :]
         for i, (p, info) in enumerate(shown):
-            if y > rect.bottom - 100:
+            if y > rect.bottom - 130:
                 break
             if "error" in info:
                 txt = f"{p.name} — unreadable: {info['error']}"[:110]
@@ -296,7 +307,11 @@ class LoadMenu(MenuBase):
                 ag = info.get("agents") or {}
                 who = " vs ".join(f"{k}: {v}" for k, v in ag.items())
                 over = " · finished" if info.get("final_hash") else ""
-                txt = f"{p.name} — {info.get('scenario')} ({info.get('variant')}), turn {(info.get('turn') or 0) + 1}, {info.get('n_actions')} actions · {who}{over}"
+                nxt = f" · {info.get('to_act')} to play" if info.get("kind") == "pbem" and info.get("to_act") else ""
+                txt = (
+                    f"{p.name} — {info.get('scenario')} ({info.get('variant')}), turn {(info.get('turn') or 0) + 1}, "
+                    f"{info.get('n_actions')} actions · {who}{over}{nxt}"
+                )
                 enabled = True
             button(
                 screen,
@@ -307,8 +322,128 @@ class LoadMenu(MenuBase):
                 enabled=enabled,
                 size=13,
                 mouse=self.mouse,
+                left=True,
             )
             y += 34
+        if self.message:
+            paragraph(screen, self.message, x, rect.bottom - 120, w, 13, theme.WARN, rect.bottom - 62)
+        button(
+            screen,
+            self.hits,
+            pygame.Rect(rect.x + 20, rect.bottom - 56, 140, 42),
+            "Back (Esc)",
+            "back",
+            size=16,
+            mouse=self.mouse,
+        )
+
+    def _path_field(self, screen: pygame.Surface, x: int, y: int, w: int) -> int:
+        """Open any file: a path typed (or pasted) into a one-line field."""
+        label(screen, "Open a file:", x, y + 6, 13, theme.TEXT_DIM)
+        box = pygame.Rect(x + 96, y, w - 96 - 110, 30)
+        pygame.draw.rect(screen, (22, 25, 30), box)
+        pygame.draw.rect(screen, theme.ACCENT if self.typing else theme.PANEL_EDGE, box, 1)
+        shown = self.path_text or ("type a path, then Enter" if not self.typing else "")
+        t = fonts.text(shown + ("|" if self.typing else ""), 13, theme.TEXT if self.path_text else theme.TEXT_DIM)
+        screen.blit(t, (box.x + 6, box.y + 7), pygame.Rect(max(0, t.get_width() - box.w + 12), 0, box.w - 12, 20))
+        self.hits.add(box, "path_focus")
+        button(screen, self.hits, pygame.Rect(box.right + 8, y, 102, 30), "Open", "path_open", size=14, mouse=self.mouse)
+        return y + 36
+
+    def handle(self, ev: pygame.event.Event) -> Command | None:
+        """While the path field has the focus, keys type into it (Esc leaves the field first)."""
+        if self.typing and ev.type == pygame.KEYDOWN:
+            if ev.key == pygame.K_ESCAPE:
+                self.typing = False
+            elif ev.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                return self.command("path_open")
+            elif ev.key == pygame.K_BACKSPACE:
+                self.path_text = self.path_text[:-1]
+            elif ev.key == pygame.K_v and getattr(ev, "mod", 0) & pygame.KMOD_CTRL:
+                try:
+                    self.path_text += (pygame.scrap.get_text() or "").strip() if pygame.scrap.get_init() else ""
+                except (pygame.error, AttributeError):
+                    pass
+            elif getattr(ev, "unicode", "") and ev.unicode.isprintable():
+                self.path_text += ev.unicode
+            return None
+        if self.typing and ev.type == getattr(pygame, "TEXTINPUT", -1):
+            return None  # KEYDOWN carries the text already
+        return super().handle(ev)
+
+    def command(self, key: str) -> Command | None:
+        if key.startswith("pick:"):
+            i = int(key.split(":")[1])
+            if 0 <= i < len(self.saves):
+                return Command(self.verb, self.saves[i][0])
+            return None
+        if key == "path_focus":
+            self.typing = True
+            return None
+        if key == "path_open":
+            self.typing = False
+            text = self.path_text.strip().strip('"').strip("'")
+            if not text:
+                self.message = "Type the path of a saved game or record first."
+                return None
+            return Command(self.verb, Path(text).expanduser())
+        return super().command(key)
+
+
+class ReplayMenu(LoadMenu):
+    title = "Replays"
+    note = (
+        "Watch any saved game, autosave, e-mailed turn or recorded game ('simulate --record') in the replay viewer: "
+        "play, step back and forth, jump to any turn, look through either side's fog, take command at any moment, "
+        "and read the after-action report."
+    )
+    verb = "replay"
+
+    def folders(self) -> list[Path]:
+        return [saves_dir(), pbem_dir(), data_dir() / "records"]
+
+
+class HistoryMenu(MenuBase):
+    """The documented course of each battle, played by the historical agents, to watch and branch."""
+
+    def __init__(self, size: tuple[int, int], scenarios: list[tuple[str, Any]]) -> None:
+        super().__init__(size)
+        self.scenarios = [(sid, sc) for sid, sc in scenarios if sc is not None and not sid.startswith("test_")]
+
+    def draw(self, screen: pygame.Surface) -> None:
+        rect, y = self._frame(screen, "Replay history")
+        x, w = rect.x + 20, rect.w - 40
+        y = (
+            paragraph(
+                screen,
+                "The course of the battle as the documents tell it, played by the 'historical' orders for both sides. "
+                "The timeline's events and their sources appear as they happen; take command at any turn to play on "
+                "from there. The first showing of each scenario is played out once and kept in the data folder.",
+                x,
+                y,
+                w,
+                13,
+                theme.TEXT_DIM,
+            )
+            + 10
+        )
+        from game.playback import history_path
+
+        for sid, sc in self.scenarios:
+            ready = history_path(sc).exists()
+            button(
+                screen,
+                self.hits,
+                pygame.Rect(x, y, w, 40),
+                f"{sc.title} — from {sc.turn_starts[0]:%d %b %Y}, {sc.turns} turns",
+                f"hist:{sid}",
+                size=16,
+                mouse=self.mouse,
+            )
+            y += 46
+            y = paragraph(screen, _first_sentences(sc.description, 420), x + 10, y, w - 20, 13, theme.TEXT_DIM, y + 6 * 18)
+            note = "Ready to watch." if ready else "First showing: the battle is played out once (a few seconds), then kept."
+            y = label(screen, note, x + 10, y + 2, 12, theme.GOOD if ready else theme.TEXT_DIM) + 14
         if self.message:
             paragraph(screen, self.message, x, rect.bottom - 96, w, 13, theme.WARN)
         button(
@@ -322,20 +457,9 @@ class LoadMenu(MenuBase):
         )
 
     def command(self, key: str) -> Command | None:
-        if key.startswith("pick:"):
-            i = int(key.split(":")[1])
-            if 0 <= i < len(self.saves):
-                return Command("load", self.saves[i][0])
-            return None
+        if key.startswith("hist:"):
+            return Command("history", key.split(":", 1)[1])
         return super().command(key)
-
-
-class ReplayMenu(LoadMenu):
-    title = "Replays"
-    note = (
-        "The step-by-step replay viewer comes with a later release. Every save is a full record of the game: "
-        "pick one to reopen it where it stood, or check it from the command line with 'python main.py replay FILE --verify'."
-    )
 
 
 class RulesScreen(MenuBase):
@@ -397,6 +521,15 @@ class RulesScreen(MenuBase):
         )
 
 
+def _first_sentences(text: str, limit: int) -> str:
+    """Whole sentences up to about ``limit`` characters: a summary that never stops mid-word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(". ", 0, limit)
+    return text[: cut + 1] if cut > 0 else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def _paragraphs(text: str) -> list[str]:
     """Markdown source lines joined into paragraphs (the file is hard-wrapped at 100 columns)."""
     out: list[str] = []
@@ -419,6 +552,8 @@ class Handoff:
     side: str
     size: tuple[int, int]
     subtitle: str = ""  # turn and phase: public knowledge, nothing of the map
+    can_watch: bool = False  # the opponent has played since this side last sat down
+    pbem: bool = False  # a play-by-e-mail game: sending the turn is the usual way on
     hits: Hits = field(default_factory=Hits)
     mouse: tuple[int, int] = (0, 0)
 
@@ -432,10 +567,16 @@ class Handoff:
             key = self.hits.at(ev.pos)
             if key == "ready":
                 return Command("ready", self.side)
+            if key == "watch":
+                return Command("watch", self.side)
+            if key == "pbem":
+                return Command("pbem_send", self.side)
             if key == "menu":
                 return Command("mode", "main")
         elif ev.type == pygame.KEYDOWN and ev.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
             return Command("ready", self.side)
+        elif ev.type == pygame.KEYDOWN and ev.key == pygame.K_w and self.can_watch:
+            return Command("watch", self.side)
         return None
 
     def draw(self, screen: pygame.Surface) -> None:
@@ -460,6 +601,31 @@ class Handoff:
             size=18,
             mouse=self.mouse,
         )
+        y = h // 2 + 96
+        if self.can_watch:
+            button(
+                screen,
+                self.hits,
+                pygame.Rect(w // 2 - 190, y, 380, 40),
+                "Watch their last turn through your eyes (W)",
+                "watch",
+                size=15,
+                mouse=self.mouse,
+            )
+            y += 50
         button(
-            screen, self.hits, pygame.Rect(w // 2 - 100, h // 2 + 110, 200, 36), "Main menu", "menu", size=14, mouse=self.mouse
+            screen,
+            self.hits,
+            pygame.Rect(w // 2 - 190, y, 380, 40),
+            f"Or e-mail the turn to the {name} player…",
+            "pbem",
+            size=15,
+            active=self.pbem,
+            mouse=self.mouse,
         )
+        y += 50
+        if self.pbem:
+            s2 = fonts.text("Play by e-mail: send the file to the other player; they load it and play on.", 13, theme.TEXT_DIM)
+            screen.blit(s2, s2.get_rect(center=(w // 2, y + 6)))
+            y += 26
+        button(screen, self.hits, pygame.Rect(w // 2 - 100, y, 200, 36), "Main menu", "menu", size=14, mouse=self.mouse)

@@ -1,0 +1,628 @@
+"""The replay viewer: a recorded game on the map with play/pause, step forward and back, a turn
+bar to seek, bookmarks (every turn, every documented event), speed, whose eyes to look through
+(Soviet fog, Japanese fog, or everything), 'take command from here' and the after-action report.
+
+It reads a ``Playback`` (game/playback.py) and never changes a game: commands for the app
+(branch a new game, open the report, leave) come back from ``handle`` as ``Command`` values.
+Hot-seat uses it locked to one side's fog, over the opponent's last turn only.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pygame
+
+from game.actions import Attack, EndPhase, Move
+from game.engine import turn_label
+from game.playback import Bookmark, Playback, PlaybackError
+from game.state import ACTIVE, State
+from game.ui import fonts, theme
+from game.ui.camera import Camera
+from game.ui.mapview import MapView, Marks
+from game.ui.menus import Command
+from game.ui.widgets import Hits, button, label, paragraph, side_name
+
+TOP = 44
+BOTTOM = 96
+RIGHT = 400
+SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)  # actions a second
+VIEWS: tuple[str | None, ...] = ("soviet", "japanese", None)
+
+
+@dataclass
+class TakeCommand:
+    """The 'take command from here' dialog: who plays each side in the new branch."""
+
+    controllers: dict[str, str] = field(default_factory=dict)
+
+
+class ReplayMode:
+    """A mode: events in, ``Command`` out. ``update()`` advances playback each frame."""
+
+    def __init__(
+        self,
+        pb: Playback,
+        size: tuple[int, int],
+        side: str | None = None,
+        locked: bool = False,
+        start: int = 0,
+        back: Command | None = None,
+        title: str = "",
+    ) -> None:
+        self.pb = pb
+        self.size = size
+        self.side = side  # whose eyes: None = everything (a finished game, history)
+        self.locked = locked  # hot-seat: only this side's fog, only from ``start``
+        self.start = max(0, min(start, pb.limit))
+        self.back = back or Command("mode", "replays")
+        self.title = title or pb.title
+        self.hits = Hits()
+        self.mouse = (0, 0)
+        self.playing = False
+        self.speed = 3  # index into SPEEDS
+        self._acc = 0.0
+        self._last = time.monotonic()
+        self.mapview = MapView(pb.scenario)
+        self.marks = Marks(side=side)
+        self.cam = Camera(pb.scenario.map, *self.map_rect.size, zoom=2)
+        self.take: TakeCommand | None = None
+        self.message = pb.problem or ""
+        self.bm_scroll = 0
+        self.card_hidden: int | None = None  # the turn whose timeline card the player closed
+        self.card_focus: str | None = None  # the timeline bookmark last clicked: shown first
+        self._view: tuple[tuple, State] | None = None
+        self._drag: tuple[int, int] | None = None
+        self._dragged = False
+        self._sliding = False
+        self._bm_cache: list[Bookmark] | None = None
+        if pb.pos < self.start:
+            pb.seek(self.start)
+        self._centre()
+
+    # --- geometry -------------------------------------------------------------------------
+
+    @property
+    def map_rect(self) -> pygame.Rect:
+        w, h = self.size
+        return pygame.Rect(0, TOP, max(100, w - RIGHT), max(100, h - TOP - BOTTOM))
+
+    @property
+    def side_rect(self) -> pygame.Rect:
+        w, h = self.size
+        return pygame.Rect(w - RIGHT, TOP, RIGHT, h - TOP - BOTTOM)
+
+    @property
+    def bottom_rect(self) -> pygame.Rect:
+        w, h = self.size
+        return pygame.Rect(0, h - BOTTOM, w, BOTTOM)
+
+    @property
+    def slider_rect(self) -> pygame.Rect:
+        b = self.bottom_rect
+        return pygame.Rect(b.x + 16, b.bottom - 34, b.w - 32, 18)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self.cam.resize(*self.map_rect.size)
+
+    def _centre(self) -> None:
+        v = self.view
+        hexes = [u.hex for u in v.units.values() if u.status == ACTIVE and u.hex is not None]
+        if hexes:
+            q = sum(h[0] for h in hexes) / len(hexes)
+            r = sum(h[1] for h in hexes) / len(hexes)
+            self.cam.center_on(min(hexes, key=lambda h: (h[0] - q) ** 2 + (h[1] - r) ** 2))
+
+    # --- what is shown --------------------------------------------------------------------
+
+    @property
+    def view(self) -> State:
+        """The state at the playback position through the chosen eyes (cached per position)."""
+        key = (self.pb.pos, self.side, id(self.pb.state))
+        if self._view is None or self._view[0] != key:
+            self._view = (key, self.pb.view(self.side))
+            self.marks.version += 1
+            self.marks.side = self.side
+            self._mark_last_action()
+        return self._view[1]
+
+    def _mark_last_action(self) -> None:
+        """Outline what the last action did: the unit that moved, the hex attacked."""
+        a = self.pb.last_action()
+        self.marks.selected = None
+        self.marks.target = None
+        self.marks.attackers = set()
+        v = self._view[1] if self._view else None
+        if a is None or v is None:
+            return
+        if isinstance(a, Move) and a.unit in v.units and v.units[a.unit].status == ACTIVE:
+            self.marks.selected = a.unit
+        elif isinstance(a, Attack) and (self.side is None or a.side == self.side or self._spotted_hex(v, a.target)):
+            self.marks.target = a.target
+            self.marks.attackers = {u for u in a.units if u in v.units} if (self.side in (None, a.side)) else set()
+
+    @staticmethod
+    def _spotted_hex(v: State, h: Any) -> bool:
+        return any(u.hex == h for u in v.units.values())
+
+    def bookmarks(self) -> list[Bookmark]:
+        if self._bm_cache is None:
+            self._bm_cache = [b for b in self.pb.bookmarks() if b.pos >= self.start or b.kind == "end"]
+        return self._bm_cache
+
+    def action_text(self) -> str:
+        """The last action in words, as far as the chosen eyes may know it."""
+        a = self.pb.last_action()
+        if a is None:
+            return "Start of the record"
+        side = getattr(a, "side", None)
+        if self.side is not None and side != self.side:
+            seen = [e.text for e in self.pb.events_of(self.pb.pos - 1) if e.seen_by(self.side)]
+            return f"{side_name(side)}: " + (seen[-1] if seen else "(unseen orders)")
+        if isinstance(a, EndPhase):
+            return f"{side_name(side)} ends the phase"
+        evs = [e.text for e in self.pb.events_of(self.pb.pos - 1) if e.kind not in ("phase_start", "phase_end")]
+        return f"{side_name(side)}: " + (evs[0] if evs else a.__class__.__name__)
+
+    # --- moving through the record --------------------------------------------------------
+
+    def seek(self, pos: int) -> None:
+        self.pb.seek(max(self.start, pos))
+        if self.pb.problem:
+            self.message = self.pb.problem
+
+    def update(self) -> None:
+        """Advance while playing: SPEEDS[speed] actions a second, a few per frame at most."""
+        now = time.monotonic()
+        dt, self._last = now - self._last, now
+        if not self.playing or self.take is not None:
+            self._acc = 0.0
+            return
+        self._acc += dt * SPEEDS[self.speed]
+        n = min(int(self._acc), 8)
+        if n:
+            self._acc -= n
+            self.seek(self.pb.pos + n)
+        if self.pb.at_end:
+            self.playing = False
+
+    # --- input ----------------------------------------------------------------------------
+
+    def handle(self, ev: pygame.event.Event) -> Command | None:
+        if ev.type == pygame.MOUSEMOTION:
+            self.mouse = ev.pos
+            if self._sliding and ev.buttons and ev.buttons[0]:
+                self._slide(ev.pos[0])
+                return None
+            if self._drag is not None and ev.buttons and ev.buttons[0]:
+                dx, dy = ev.pos[0] - self._drag[0], ev.pos[1] - self._drag[1]
+                if self._dragged or abs(dx) + abs(dy) > 4:
+                    self._dragged = True
+                    self.cam.pan(-dx, -dy)
+                    self._drag = ev.pos
+            return None
+        if ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
+            self.mouse = ev.pos
+            key = self.hits.at(ev.pos)
+            if key == "slider":
+                self._sliding = True
+                self._slide(ev.pos[0])
+                return None
+            if key is not None:
+                return self.command(key)
+            if self.take is None and self.map_rect.collidepoint(ev.pos):
+                self._drag, self._dragged = ev.pos, False
+            return None
+        if ev.type == pygame.MOUSEBUTTONUP and ev.button == 1:
+            self._drag = None
+            self._sliding = False
+            return None
+        if ev.type == pygame.MOUSEWHEEL:
+            if self.side_rect.collidepoint(self.mouse):
+                self.bm_scroll = max(0, self.bm_scroll - ev.y * 3)
+            elif self.map_rect.collidepoint(self.mouse):
+                anchor = (self.mouse[0] - self.map_rect.x, self.mouse[1] - self.map_rect.y)
+                self.cam.set_zoom(self.cam.zoom + (1 if ev.y > 0 else -1 if ev.y < 0 else 0), anchor)
+            return None
+        if ev.type == pygame.KEYDOWN:
+            return self.key(ev.key, getattr(ev, "mod", 0))
+        return None
+
+    def _slide(self, x: int) -> None:
+        r = self.slider_rect
+        f = max(0.0, min(1.0, (x - r.x) / max(1, r.w)))
+        self.playing = False
+        self.seek(self.start + round(f * (self.pb.n - self.start)))
+
+    def key(self, k: int, mod: int = 0) -> Command | None:
+        if self.take is not None:
+            if k == pygame.K_ESCAPE:
+                self.take = None
+            elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                return self.command("take_start")
+            return None
+        shift = bool(mod & pygame.KMOD_SHIFT)
+        binds = {
+            pygame.K_SPACE: "play",
+            pygame.K_RIGHT: "next_turn" if shift else "step:1",
+            pygame.K_LEFT: "prev_turn" if shift else "step:-1",
+            pygame.K_PAGEDOWN: "next_turn",
+            pygame.K_PAGEUP: "prev_turn",
+            pygame.K_HOME: "home",
+            pygame.K_END: "end",
+            pygame.K_PLUS: "speed:1",
+            pygame.K_EQUALS: "speed:1",
+            pygame.K_KP_PLUS: "speed:1",
+            pygame.K_MINUS: "speed:-1",
+            pygame.K_KP_MINUS: "speed:-1",
+            pygame.K_1: "view:soviet",
+            pygame.K_2: "view:japanese",
+            pygame.K_3: "view:all",
+            pygame.K_t: "take",
+            pygame.K_r: "report",
+            pygame.K_ESCAPE: "close",
+        }
+        cmd = binds.get(k)
+        return self.command(cmd) if cmd else None
+
+    def command(self, key: str) -> Command | None:
+        """Buttons and keys by name."""
+        name, _, arg = key.partition(":")
+        pb = self.pb
+        if name == "play":
+            if pb.at_end and not self.playing:
+                self.seek(self.start)
+            self.playing = not self.playing
+            self._last = time.monotonic()
+        elif name == "step":
+            self.playing = False
+            self.seek(pb.pos + int(arg))
+        elif name == "next_turn":
+            self.playing = False
+            pb.next_turn()
+        elif name == "prev_turn":
+            self.playing = False
+            pb.prev_turn()
+            if pb.pos < self.start:
+                self.seek(self.start)
+        elif name == "home":
+            self.playing = False
+            self.seek(self.start)
+        elif name == "end":
+            self.playing = False
+            self.seek(pb.n)
+        elif name == "speed":
+            self.speed = max(0, min(len(SPEEDS) - 1, self.speed + int(arg)))
+        elif name == "view" and not self.locked:
+            self.side = None if arg == "all" else arg
+            self.marks.side = self.side
+        elif name == "bm":
+            b = self.bookmarks()[int(arg)]
+            self.playing = False
+            self.seek(b.pos)
+            self.card_hidden = None
+            self.card_focus = b.title if b.kind == "timeline" else None
+        elif name == "card_close":
+            self.card_hidden = self.pb.state.turn
+        elif name == "zoom":
+            self.cam.set_zoom(self.cam.zoom + int(arg))
+        elif name == "take" and not self.locked:
+            self.playing = False
+            if pb.state.result is not None:
+                self.message = "The game is over at this point: step back to take command earlier."
+                return None
+            self.take = TakeCommand({s: "human" if k == 0 else "ai" for k, s in enumerate(pb.scenario.sides)})
+        elif name == "take_ctl" and self.take is not None:
+            side, _, ctl = arg.partition("=")
+            self.take.controllers[side] = ctl
+        elif name == "take_cancel":
+            self.take = None
+        elif name == "take_start" and self.take is not None:
+            try:
+                ses = pb.take_command(dict(self.take.controllers))
+            except PlaybackError as e:
+                self.message = str(e)
+                self.take = None
+                return None
+            self.take = None
+            return Command("branch", ses)
+        elif name == "report" and not self.locked:
+            self.playing = False
+            return Command("aar_replay", self)
+        elif name == "close":
+            return self.back
+        return None
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def draw(self, screen: pygame.Surface) -> None:
+        self.hits.clear()
+        screen.fill(theme.BG)
+        v = self.view
+        self.mapview.draw(screen, self.map_rect, self.cam, v, self.marks)
+        self._top(screen, v)
+        self._side_panel(screen, v)
+        self._bottom(screen)
+        self._card(screen)
+        if self.take is not None:
+            self._take_dialog(screen)
+
+    def _top(self, screen: pygame.Surface, v: State) -> None:
+        w = screen.get_width()
+        pygame.draw.rect(screen, theme.PANEL, (0, 0, w, TOP))
+        pygame.draw.line(screen, theme.PANEL_EDGE, (0, TOP - 1), (w, TOP - 1))
+        head = "Replay of the opponent's turn" if self.locked else f"Replay · {self.title}"
+        screen.blit(fonts.text(head, 15, theme.TEXT, True), (10, 4))
+        ph = v.phase.name or v.phase.phase
+        sub = f"{turn_label(v)} · {ph}" + (" · game over" if v.result else "")
+        screen.blit(fonts.text(sub, 13, theme.TEXT_DIM), (10, 24))
+        bx = w - 10
+
+        def btn(lbl: str, key: str, width: int, active: bool = False, enabled: bool = True) -> None:
+            nonlocal bx
+            bx -= width
+            button(screen, self.hits, pygame.Rect(bx, 6, width, TOP - 12), lbl, key, enabled, active, 13, self.mouse)
+            bx -= 6
+
+        btn("Done (Esc)" if self.locked else "Close (Esc)", "close", 104)
+        if not self.locked:
+            btn("Report (R)", "report", 96)
+            btn("Take command here (T)", "take", 180, enabled=v.result is None)
+        if self.locked:
+            lbl = fonts.text(f"Through {side_name(self.side)} eyes: only what your side spotted", 13, theme.ACCENT)
+            screen.blit(lbl, (bx - lbl.get_width() - 10, 14))
+            return
+        bx -= 8
+        for s, lbl, k in (
+            (None, "Both (3)", "view:all"),
+            ("japanese", "Japanese fog (2)", "view:japanese"),
+            ("soviet", "Soviet fog (1)", "view:soviet"),
+        ):
+            btn(lbl, k, 92 if s is None else 136, active=self.side == s)
+        eyes = fonts.text("Eyes:", 13, theme.TEXT_DIM)
+        screen.blit(eyes, (bx - eyes.get_width() - 4, 14))
+
+    def _side_panel(self, screen: pygame.Surface, v: State) -> None:
+        r = self.side_rect
+        pygame.draw.rect(screen, theme.PANEL, r)
+        pygame.draw.line(screen, theme.PANEL_EDGE, r.topleft, r.bottomleft)
+        x, w = r.x + 10, r.w - 20
+        y = r.y + 8
+        y = label(screen, "Bookmarks — click to jump (wheel scrolls)", x, y, 14, theme.TEXT, True)
+        marks = self.bookmarks()
+        here = self.pb.pos
+        cur = max((i for i, b in enumerate(marks) if b.pos <= here and b.kind == "turn"), default=-1)
+        list_bottom = r.y + int(r.h * 0.55)
+        rows = max(1, (list_bottom - y) // 24)
+        if self.bm_scroll == 0 and cur > rows // 2:
+            first = min(cur - rows // 3, max(0, len(marks) - rows))
+        else:
+            first = min(self.bm_scroll, max(0, len(marks) - rows))
+        for i in range(first, min(len(marks), first + rows)):
+            b = marks[i]
+            col = {"turn": theme.TEXT, "timeline": theme.ACCENT, "end": theme.TEXT_DIM}[b.kind]
+            txt = b.title if b.kind != "timeline" else f"   ★ {b.title}"
+            rect = pygame.Rect(x, y, w, 22)
+            hover = rect.collidepoint(self.mouse)
+            if i == cur:
+                pygame.draw.rect(screen, (60, 70, 86), rect, border_radius=3)
+            elif hover:
+                pygame.draw.rect(screen, theme.BUTTON_HOVER, rect, border_radius=3)
+            t = fonts.text(txt, 13, col, b.kind == "turn" and i == cur)
+            screen.blit(t, (x + 4, y + 3), pygame.Rect(0, 0, w - 8, 20))
+            self.hits.add(rect, f"bm:{i}")
+            y += 24
+        y = list_bottom + 6
+        pygame.draw.line(screen, theme.PANEL_EDGE, (x, y), (x + w, y))
+        y = label(screen, "Last action", x, y + 6, 14, theme.TEXT, True)
+        y = paragraph(screen, self.action_text(), x, y, w, 13, theme.TEXT, y + 3 * 17) + 6
+        y = label(
+            screen,
+            "What happened this turn" + ("" if self.side is None else " (as this side saw it)"),
+            x,
+            y,
+            14,
+            theme.TEXT,
+            True,
+        )
+        turn_start = self.pb.turn_pos(self.pb.state.turn)
+        lines = [
+            e
+            for i, e in self.pb.events(self.side, back=self.pb.pos - turn_start)
+            if e.kind not in ("phase_end", "move", "timeline") and i >= turn_start
+        ]
+        bottom = r.bottom - 8
+        lh = fonts.font(12).get_linesize()
+        room = max(0, (bottom - y) // lh)
+        blocks: list[tuple[list[str], tuple[int, int, int]]] = []
+        used = 0
+        for e in reversed(lines[-40:]):  # the newest entries that fit whole, oldest first on screen
+            col = {"combat": (255, 220, 160), "phase_start": theme.TEXT_DIM}.get(e.kind, theme.TEXT)
+            wl = fonts.wrap(e.text, 12, w)
+            if used + len(wl) > room:
+                break
+            blocks.insert(0, (wl, col))
+            used += len(wl)
+        for wl, col in blocks:
+            for ln in wl:
+                screen.blit(fonts.text(ln, 12, col), (x, y))
+                y += lh
+        if not lines:
+            label(screen, "Nothing yet.", x, y, 12, theme.TEXT_DIM)
+
+    def _bottom(self, screen: pygame.Surface) -> None:
+        b = self.bottom_rect
+        pygame.draw.rect(screen, theme.PANEL, b)
+        pygame.draw.line(screen, theme.PANEL_EDGE, b.topleft, b.topright)
+        x, y = b.x + 16, b.y + 8
+        pb = self.pb
+        for lbl, key, width in (
+            ("|◀ Turn", "prev_turn", 84),
+            ("◀ Step", "step:-1", 76),
+            ("❚❚ Pause" if self.playing else "▶ Play", "play", 96),
+            ("Step ▶", "step:1", 76),
+            ("Turn ▶|", "next_turn", 84),
+        ):
+            button(
+                screen,
+                self.hits,
+                pygame.Rect(x, y, width, 32),
+                lbl,
+                key,
+                size=14,
+                active=key == "play" and self.playing,
+                mouse=self.mouse,
+            )
+            x += width + 6
+        x += 10
+        screen.blit(fonts.text("Speed", 13, theme.TEXT_DIM), (x, y + 8))
+        x += 46
+        button(screen, self.hits, pygame.Rect(x, y, 30, 32), "−", "speed:-1", size=15, mouse=self.mouse)
+        sp = SPEEDS[self.speed]
+        t = fonts.text(f"{sp:g} actions/s", 13, theme.TEXT)
+        screen.blit(t, t.get_rect(center=(x + 30 + 52, y + 16)))
+        button(screen, self.hits, pygame.Rect(x + 134, y, 30, 32), "+", "speed:1", size=15, mouse=self.mouse)
+        x += 180
+        pos = fonts.text(f"action {pb.pos} of {pb.n} · turn {pb.state.turn + 1} of {pb.scenario.turns}", 13, theme.TEXT_DIM)
+        screen.blit(pos, (x, y + 8))
+        if self.message:
+            msg = fonts.text(self.message[:140], 13, theme.WARN)
+            screen.blit(msg, (max(x + pos.get_width() + 20, b.right - msg.get_width() - 16), y + 8))
+        # the turn bar: a tick per turn, the documented events in yellow, the played part filled
+        r = self.slider_rect
+        pygame.draw.rect(screen, (25, 28, 33), r)
+        lo, span = self.start, max(1, pb.n - self.start)  # hot-seat: the bar spans the opponent's turn only
+
+        def px(pos: int) -> int:
+            return r.x + int(r.w * (pos - lo) / span)
+
+        fx = px(pb.pos)
+        pygame.draw.rect(screen, (70, 90, 120), (r.x, r.y, fx - r.x, r.h))
+        if pb.limit < pb.n:
+            lx = px(pb.limit)
+            pygame.draw.rect(screen, (110, 40, 40), (lx, r.y, r.right - lx, r.h))
+        last_label = -999
+        for bm in self.bookmarks():
+            bx = px(bm.pos)
+            if bm.kind == "turn":
+                pygame.draw.line(screen, theme.PANEL_EDGE, (bx, r.y), (bx, r.bottom), 1)
+                if bx - last_label > 34:
+                    t = fonts.text(str(bm.turn + 1), 10, theme.TEXT_DIM)
+                    screen.blit(t, (bx + 2, r.bottom + 1))
+                    last_label = bx
+            elif bm.kind == "timeline":
+                pygame.draw.polygon(screen, theme.ACCENT, [(bx, r.y - 1), (bx - 4, r.y - 7), (bx + 4, r.y - 7)])
+        pygame.draw.rect(screen, theme.PANEL_EDGE, r, 1)
+        pygame.draw.rect(screen, theme.ACCENT, (fx - 3, r.y - 3, 6, r.h + 6))
+        self.hits.add(r.inflate(0, 10), "slider")
+
+    def _card(self, screen: pygame.Surface) -> None:
+        """The documented events of this turn with their source, while the turn is on screen."""
+        st = self.pb.state
+        if self.card_hidden == st.turn:
+            return
+        tl = self.pb.timeline_here()
+        if not tl:
+            return
+        mr = self.map_rect
+        width = min(560, mr.w - 40)
+        if self.card_focus in [b.title for b in tl]:  # the bookmark just clicked comes first
+            tl = sorted(tl, key=lambda b: b.title != self.card_focus)
+        room = int(mr.h * 0.62) - 44
+        lines: list[tuple[str, int, tuple[int, int, int], bool]] = []
+        used, shown = 0, 0
+        for b in tl:
+            block = [(b.title, 15, theme.ACCENT, True), (b.text, 13, theme.TEXT, False)]
+            if b.source:
+                block.append((f"Source: {b.source}", 11, theme.TEXT_DIM, False))
+            bw = [(ln, sz, c, bo) for t, sz, c, bo in block for ln in fonts.wrap(t, sz, width - 24, bo)]
+            bh = sum(fonts.font(sz, bo).get_linesize() for _, sz, _, bo in bw)
+            if shown and used + bh > room:
+                break
+            lines.extend(bw)
+            used += bh
+            shown += 1
+        if shown < len(tl):
+            lines.append((f"… and {len(tl) - shown} more this turn: click them in the bookmarks", 12, theme.TEXT_DIM, False))
+        wrapped = lines
+        h = sum(fonts.font(sz, bo).get_linesize() for _, sz, _, bo in wrapped) + 44
+        h = min(h, mr.h - 40)
+        rect = pygame.Rect(mr.x + 14, mr.bottom - h - 14, width, h)
+        s = pygame.Surface(rect.size, pygame.SRCALPHA)
+        s.fill((24, 27, 32, 235))
+        screen.blit(s, rect.topleft)
+        pygame.draw.rect(screen, theme.ACCENT, rect, 1)
+        y = rect.y + 8
+        head = fonts.text(f"On this day — {st.scenario.turn_starts[st.turn]:%d %B %Y}", 12, theme.TEXT_DIM, True)
+        screen.blit(head, (rect.x + 12, y))
+        y += head.get_height() + 4
+        for ln, size, col, bold in wrapped:
+            lh = fonts.font(size, bold).get_linesize()
+            if y + lh > rect.bottom - 4:
+                break
+            screen.blit(fonts.text(ln, size, col, bold), (rect.x + 12, y))
+            y += lh
+        button(screen, self.hits, pygame.Rect(rect.right - 30, rect.y + 6, 22, 22), "×", "card_close", size=14, mouse=self.mouse)
+
+    def _take_dialog(self, screen: pygame.Surface) -> None:
+        tc = self.take
+        assert tc is not None
+        dim = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
+        dim.fill((0, 0, 0, 140))
+        screen.blit(dim, (0, 0))
+        sides = self.pb.scenario.sides
+        rect = pygame.Rect(0, 0, 560, 150 + 70 * len(sides))
+        rect.center = screen.get_rect().center
+        pygame.draw.rect(screen, theme.PANEL, rect)
+        pygame.draw.rect(screen, theme.ACCENT, rect, 1)
+        x, y = rect.x + 20, rect.y + 14
+        y = label(screen, "Take command from here", x, y, 20, theme.TEXT, True)
+        y = (
+            paragraph(
+                screen,
+                f"A new game starts at {turn_label(self.pb.state)}, with everything that happened so far. Who plays each side?",
+                x,
+                y + 2,
+                rect.w - 40,
+                13,
+                theme.TEXT_DIM,
+            )
+            + 8
+        )
+        for s in sides:
+            y = label(screen, side_name(s), x, y, 14, theme.SIDE.get(s, theme.TEXT), True)
+            bx = x
+            for ctl, lbl in (("human", "Human"), ("ai", "AI"), ("historical", "Historical")):
+                button(
+                    screen,
+                    self.hits,
+                    pygame.Rect(bx, y, 140, 30),
+                    lbl,
+                    f"take_ctl:{s}={ctl}",
+                    active=tc.controllers.get(s) == ctl,
+                    size=14,
+                    mouse=self.mouse,
+                )
+                bx += 150
+            y += 42
+        button(
+            screen,
+            self.hits,
+            pygame.Rect(rect.right - 200, rect.bottom - 50, 180, 36),
+            "Start (Enter)",
+            "take_start",
+            size=15,
+            mouse=self.mouse,
+        )
+        button(
+            screen,
+            self.hits,
+            pygame.Rect(rect.x + 20, rect.bottom - 50, 140, 36),
+            "Cancel (Esc)",
+            "take_cancel",
+            size=14,
+            mouse=self.mouse,
+        )

@@ -1,0 +1,289 @@
+"""The replay viewer and the screens around it, driven by posted events under SDL's dummy
+driver: play, pause, step back, seek by the turn bar and bookmarks, whose eyes, take command,
+the after-action report, hot-seat replay through one side's fog, play by e-mail, bad files."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from pathlib import Path  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game.actions import EndPhase  # noqa: E402
+from game.ai.agents import RandomAgent  # noqa: E402
+from game.engine import observe, state_hash  # noqa: E402
+from game.playback import Playback, history_playback  # noqa: E402
+from game.replay import write_record  # noqa: E402
+from game.session import Session  # noqa: E402
+from game.simulate import play_game  # noqa: E402
+from game.ui.aar_view import AARScreen  # noqa: E402
+from game.ui.app import App  # noqa: E402
+from game.ui.game_mode import GameMode  # noqa: E402
+from game.ui.loading import LoadingMode  # noqa: E402
+from game.ui.menus import Command, Handoff, MainMenu, ReplayMenu  # noqa: E402
+from game.ui.replay_view import ReplayMode  # noqa: E402
+
+SIZE = (1280, 800)
+
+
+@pytest.fixture(autouse=True)
+def screen(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "kgdata"))
+    pygame.display.init()
+    pygame.font.init()
+    yield pygame.display.set_mode(SIZE)
+
+
+@pytest.fixture(scope="module")
+def record_path(skirmish, tmp_path_factory):
+    rec = play_game(skirmish, 8, {"soviet": "random", "japanese": "random"})
+    p = tmp_path_factory.mktemp("ui") / "game.json.gz"
+    write_record(rec, p)
+    return p
+
+
+def keydown(mode, k, mod=0, uni=""):
+    return mode.handle(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=uni))
+
+
+def click(mode, pos):
+    mode.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    out = mode.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    mode.handle(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    return out
+
+
+def hit(mode, key):
+    for rect, k in mode.hits.items:
+        if k == key:
+            return rect.center
+    raise AssertionError(f"no {key!r} on screen: {[k for _, k in mode.hits.items]}")
+
+
+def settle(app, kind, limit=400):
+    """Frames until the app shows a mode of this kind (loading jobs run on a thread)."""
+    for _ in range(limit):
+        app.step()
+        if isinstance(app.mode, kind):
+            return app.mode
+        if isinstance(app.mode, LoadingMode):
+            app.mode.job.wait(10)
+    raise AssertionError(f"still {type(app.mode).__name__}: {getattr(app.mode, 'message', '')}")
+
+
+def test_viewer_play_pause_step_back_seek(record_path, screen):
+    pb = Playback.open(record_path)
+    forward = []
+    for pos in range(pb.n + 1):
+        forward.append(state_hash(pb.seek(pos)))
+    pb.seek(0)
+    m = ReplayMode(pb, SIZE)
+    m.draw(screen)
+    click(m, hit(m, "play"))
+    assert m.playing
+    m._last -= 1.0  # one second passes
+    m.update()
+    assert pb.pos == 4  # the default speed: 4 actions a second
+    keydown(m, pygame.K_SPACE)
+    assert not m.playing
+    keydown(m, pygame.K_RIGHT)
+    keydown(m, pygame.K_RIGHT)
+    keydown(m, pygame.K_LEFT)
+    assert pb.pos == 5 and state_hash(pb.state) == forward[5]
+    m.draw(screen)
+    click(m, hit(m, "step:-1"))
+    assert pb.pos == 4 and state_hash(pb.state) == forward[4]
+    r = m.slider_rect
+    click(m, (r.x + r.w // 2, r.centery))
+    assert abs(pb.pos - pb.n // 2) <= 1 and state_hash(pb.state) == forward[pb.pos]
+    keydown(m, pygame.K_RIGHT, pygame.KMOD_SHIFT)
+    assert pb.pos in pb.turn_starts()
+    m.draw(screen)
+    marks = m.bookmarks()
+    k = next(i for i, b in enumerate(marks) if b.kind == "turn" and b.turn == 5)
+    m.bm_scroll = max(0, k - 2)
+    m.draw(screen)
+    click(m, hit(m, f"bm:{k}"))
+    assert pb.state.turn == 5 and state_hash(pb.state) == forward[pb.pos]
+    keydown(m, pygame.K_EQUALS)
+    assert m.speed == 4
+    keydown(m, pygame.K_END)
+    m.draw(screen)
+    assert pb.at_end and pb.state.result is not None
+    assert keydown(m, pygame.K_ESCAPE) == Command("mode", "replays")
+
+
+def test_eyes_selector_shows_only_what_a_side_spotted(record_path, screen):
+    pb = Playback.open(record_path)
+    m = ReplayMode(pb, SIZE)
+    pb.seek(pb.n // 2)
+    m.draw(screen)
+    assert m.view.view_of is None
+    click(m, hit(m, "view:japanese"))
+    m.draw(screen)
+    v = m.view
+    assert v.view_of == "japanese"
+    seen = {u.id for u in v.units.values() if u.side != "japanese" and u.status == "active"}
+    assert seen <= set(pb.state.spotted["japanese"])
+
+
+def test_take_command_starts_a_branch_and_report_opens(record_path, screen):
+    app = App(SIZE)
+    app.dispatch(Command("replay", record_path))
+    m = settle(app, ReplayMode)
+    m.pb.seek_turn(3)
+    app.draw()
+    click(m, hit(m, "take"))
+    app.draw()
+    click(m, hit(m, "take_ctl:japanese=human"))
+    app.draw()
+    click(m, hit(m, "take_ctl:soviet=human"))
+    app.draw()
+    out = click(m, hit(m, "take_start"))
+    assert out is not None and out.name == "branch"
+    app.dispatch(out)
+    s = app.session
+    assert s is not None and s.state.turn == 3 and s.controllers == {"soviet": "human", "japanese": "human"}
+    assert isinstance(app.mode, (Handoff, GameMode))
+    # the report from the viewer, then back to the same viewer
+    app.dispatch(Command("replay", record_path))
+    m = settle(app, ReplayMode)
+    app.dispatch(keydown(m, pygame.K_r))
+    rep = settle(app, AARScreen)
+    app.draw()
+    assert rep.report.series and set(rep.report.losses) == {"soviet", "japanese"}
+    app.dispatch(keydown(rep, pygame.K_ESCAPE))
+    assert app.mode is m
+
+
+def test_bad_files_are_messages_on_screen(tmp_path, screen):
+    app = App(SIZE)
+    (tmp_path / "junk.json").write_text("{not json")
+    for p in (tmp_path / "junk.json", tmp_path / "missing.json.gz", tmp_path):
+        app.dispatch(Command("replay", p))
+        for _ in range(100):
+            app.step()
+            if app.mode.job.done:
+                break
+            app.mode.job.wait(5)
+        app.step()
+        assert isinstance(app.mode, LoadingMode) and app.mode.message
+    app.open("replays")
+    menu = app.mode
+    assert isinstance(menu, ReplayMenu)
+    app.draw()
+    click(menu, hit(menu, "path_focus"))
+    for ch in str(tmp_path / "junk.json"):
+        keydown(menu, 0, uni=ch)
+    app.dispatch(keydown(menu, pygame.K_RETURN))
+    app.step()
+    assert isinstance(app.mode, LoadingMode)
+
+
+def test_hotseat_watch_the_opponents_turn_through_own_fog(skirmish, screen):
+    app = App(SIZE)
+    s = Session.new(skirmish, 3, {"soviet": "human", "japanese": "human"})
+    app.start_game(s)
+    agents = {side: RandomAgent(5, side) for side in skirmish.sides}
+    for _ in range(3):  # a few seats: each player acts until the other must sit down
+        assert isinstance(app.mode, Handoff)
+        app.dispatch(Command("ready", app.mode.side))
+        side = s.viewer
+        while s.to_act() == side:
+            app.submit(agents[side].act(observe(s.state, side), side))
+    ho = app.mode
+    assert isinstance(ho, Handoff) and ho.can_watch
+    app.draw()
+    me = ho.side
+    app.dispatch(click(ho, hit(ho, "watch")))
+    m = app.mode
+    assert isinstance(m, ReplayMode) and m.locked and m.side == me
+    assert "view:soviet" not in [k for _, k in m.hits.items]
+    start = m.start
+    assert 0 < start < m.pb.n
+    m.command("home")
+    while True:
+        app.draw()
+        v = m.view
+        assert v.view_of == me
+        hidden = {u.id for u in m.pb.state.units.values() if u.side != me and u.id not in m.pb.state.spotted[me]}
+        assert not hidden & {u.id for u in v.units.values()}
+        assert all(e.seen_by(me) for _, e in m.pb.events(me))
+        if m.pb.at_end:
+            break
+        keydown(m, pygame.K_RIGHT)
+    keydown(m, pygame.K_LEFT, pygame.KMOD_SHIFT)
+    keydown(m, pygame.K_LEFT, pygame.KMOD_SHIFT)
+    assert m.pb.pos >= start  # never before the opponent's turn began
+    app.dispatch(keydown(m, pygame.K_ESCAPE))
+    assert isinstance(app.mode, GameMode) and s.viewer == me
+
+
+def test_pbem_send_from_the_game_menu_then_load_and_play_on(skirmish, screen, tmp_path):
+    app = App(SIZE)
+    s = Session.new(skirmish, 2, {"soviet": "human", "japanese": "human"})
+    app.start_game(s)
+    app.dispatch(Command("ready", app.mode.side))
+    first = s.viewer
+    g = app.game
+    g.command("menu")
+    app.draw()
+    app.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=hit(g, "pbem"), button=1))
+    assert isinstance(app.mode, MainMenu) and "send this file" in app.mode.message
+    sent = sorted((Path(os.environ["KG_DATA_DIR"]) / "pbem").glob("pbem-*"))
+    assert len(sent) == 1
+    app.dispatch(Command("load", sent[0]))
+    settle(app, (Handoff, GameMode))
+    assert app.session is not None and state_hash(app.session.state) == state_hash(s.state)
+    assert isinstance(app.mode, (Handoff, GameMode))
+    # tampered: refused with a message, the game is not started
+    data = sent[0].read_bytes()
+    bad = tmp_path / "bad.json.gz"
+    bad.write_bytes(data[:-20])
+    app.open("load")
+    app.dispatch(Command("load", bad))
+    app.mode.job.wait(10)
+    app.step()
+    assert isinstance(app.mode, LoadingMode) and "cut short" in app.mode.message
+    assert first in skirmish.sides
+
+
+def test_game_end_offers_the_report(skirmish, screen):
+    app = App(SIZE)
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    while s.to_act() is not None:
+        s.apply(EndPhase(s.to_act()))
+    app.start_game(s)
+    g = app.game
+    app.draw()
+    app.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=hit(g, "aar"), button=1))
+    rep = settle(app, AARScreen)
+    app.draw()
+    assert rep.report.result is not None
+    app.dispatch(keydown(rep, pygame.K_ESCAPE))
+    assert app.mode is g
+
+
+def test_history_playback_is_cached(skirmish, screen):
+    pb = history_playback(skirmish)
+    again = history_playback(skirmish)
+    assert again.n == pb.n and again.path is not None
+    m = ReplayMode(again, SIZE)
+    m.draw(screen)
+
+
+def test_replay_command_line_without_a_display_or_with_a_bad_file(record_path, tmp_path, capsys):
+    from game.cli import main
+
+    assert main(["replay", str(record_path)]) == 2  # the dummy driver: no window to open
+    assert "--verify" in capsys.readouterr().err
+    (tmp_path / "x.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert main(["replay", str(tmp_path / "x.png")]) == 1
+    err = capsys.readouterr().err
+    assert "not a Khalkhin Gol game record" in err and "Traceback" not in err
+    assert main(["replay", str(record_path), "--verify"]) == 0
