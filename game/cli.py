@@ -330,14 +330,24 @@ def cmd_aar(args: argparse.Namespace) -> int:
     """The after-action report of a record or save, as text or JSON (re-simulated)."""
     from game.aar import render_text, report_from_record
     from game.replay import RecordError, read_record
+    from game.scenario.loader import ScenarioError
 
     try:
         rep = report_from_record(read_record(args.file))
     except RecordError as e:
         print(e, file=sys.stderr)
         return 1
-    except (ValueError, IllegalAction) as e:
+    except ScenarioError as e:
+        print(f"{args.file}: its scenario does not load: {e}", file=sys.stderr)
+        return 1
+    except ValueError as e:
         print(f"{args.file}: {e}", file=sys.stderr)
+        return 1
+    except IllegalAction as e:
+        print(f"{args.file}: the recorded actions do not replay ({e.reason}); try replay --verify", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError) as e:
+        print(f"{args.file}: not a game record this version can replay (missing or wrong {e})", file=sys.stderr)
         return 1
     print(json.dumps(rep.to_dict(), indent=1) if args.json else render_text(rep))
     return 0

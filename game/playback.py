@@ -367,7 +367,7 @@ def history_playback(scenario: Scenario, progress: Callable[[int, int], None] | 
         ses.apply_quiet(ses.agent(side).act(observe(ses.state, side), side))
         steps += 1
         if progress is not None and steps % 10 == 0:
-            progress(ses.state.turn, scenario.turns)
+            progress(4 * ses.state.turn, 5 * scenario.turns)  # playing out: the first four fifths
         if steps > 20_000:
             raise PlaybackError("the historical agents did not finish the scenario")
     try:
@@ -378,7 +378,7 @@ def history_playback(scenario: Scenario, progress: Callable[[int, int], None] | 
         pass
     pb = Playback.from_session(ses)
     pb.title = f"{scenario.title} — the documented course"
-    pb.prepare(progress)
+    pb.prepare(None if progress is None else lambda k, n: progress(4 * n + k, 5 * n))
     return pb
 
 

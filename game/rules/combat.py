@@ -515,25 +515,39 @@ def resolve(state: State, action: Attack, events: list[Event]) -> CombatPreview:
 
     att_name = ", ".join(_name(state, i) for i in preview.attackers + preview.artillery)
     def_name = ", ".join(_name(state, i) for i in preview.defenders)
+    # the defender learns who assaulted it (they are revealed), but not the guns firing from afar
+    enemy = scen.other(action.side)
+    known = set(state.spotted.get(enemy, []))
+    seen_guns = [i for i in preview.artillery if i in known]
+    unseen = len(preview.artillery) - len(seen_guns)
+    their_name = ", ".join(_name(state, i) for i in preview.attackers + tuple(seen_guns))
+    if unseen:
+        guns = f"{unseen} unseen artillery battalion{'s' if unseen > 1 else ''}"
+        their_name = f"{their_name} and {guns}" if their_name else guns
     expected_def = preview.expected_losses("defender")
+    tail = f"odds {preview.odds:.2f} → {o.odds:.2f} ({o.result}). Losses: attacker {_loss_text(a_lost)}; defender {_loss_text(d_lost)}"
+    data = {
+        "side": action.side,
+        "target": action.target,
+        "odds": preview.odds,
+        "rolled_odds": o.odds,
+        "shift": o.shift,
+        "result": o.result,
+        "attacker_losses": a_lost,
+        "defender_losses": d_lost,
+        "expected_defender_losses": expected_def,
+        "expected_attacker_losses": preview.expected_losses("attacker"),
+        "p": o.p,
+    }
+    events.append(
+        Event("combat_defended", f"{their_name} attack {def_name} at {action.target}: {tail}", visible_to=enemy, data=dict(data))
+    )
     events.append(
         Event(
             "combat",
-            f"{att_name} attack {def_name} at {action.target}: odds {preview.odds:.2f} → {o.odds:.2f} ({o.result}). "
-            f"Losses: attacker {_loss_text(a_lost)}; defender {_loss_text(d_lost)}",
-            data={
-                "side": action.side,
-                "target": action.target,
-                "odds": preview.odds,
-                "rolled_odds": o.odds,
-                "shift": o.shift,
-                "result": o.result,
-                "attacker_losses": a_lost,
-                "defender_losses": d_lost,
-                "expected_defender_losses": expected_def,
-                "expected_attacker_losses": preview.expected_losses("attacker"),
-                "p": o.p,
-            },
+            f"{att_name} attack {def_name} at {action.target}: {tail}",
+            visible_to=action.side,
+            data=data,
         )
     )
     for u in a_units + d_units:

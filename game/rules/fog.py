@@ -5,6 +5,7 @@ from __future__ import annotations
 from game.events import Event
 from game.hexgrid import distance
 from game.rng import Rng
+from game.rules.supply import FIELD
 from game.state import ACTIVE, PENDING, State, Unit
 
 
@@ -75,7 +76,14 @@ def observe(state: State, side: str) -> State:
     enemy = state.scenario.other(side)
     view.spotted = {side: sorted(seen), enemy: []}
     view.losses = {s: (v if s == side else dict.fromkeys(v, 0)) for s, v in view.losses.items()}
-    # the enemy's orders, trucks and stocks are its own secret; its depots' places are known
+    # the enemy's orders, trucks and stocks are its own secret; the places of its depots at the
+    # start are known (the scenario's intelligence picture), a field depot only once seen
+    own = [(u.hex, spot_range(state, u)) for u in state.units.values() if u.side == side and u.status == ACTIVE and u.hex]
+    view.depots = {
+        k: d
+        for k, d in view.depots.items()
+        if d.side == side or not d.id.startswith(d.side + FIELD) or any(distance(h, d.hex) <= r for h, r in own)  # type: ignore[arg-type]
+    }
     view.air_orders = {side: view.air_orders.get(side, []), enemy: []}
     for a in view.air_units.values():
         if a.side == enemy:

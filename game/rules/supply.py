@@ -63,7 +63,7 @@ def field_depot_problem(state: State, side: str, h: Hex, road: set[int] | None =
     if road is not None and gm.index[h] not in road:
         return "convoys cannot reach this hex from your entry point"
     spacing = scen.rules.supply.field_depot_spacing
-    near = [d for d in state.depots.values() if d.status == "active" and distance(d.hex, h) < spacing]
+    near = [d for d in state.depots.values() if d.side == side and d.status == "active" and distance(d.hex, h) < spacing]
     if near:
         return f"{depot_name(state, near[0].id)} is closer than {spacing} km"
     return None
