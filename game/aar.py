@@ -9,6 +9,7 @@ Pure (no pygame): the desktop game draws it, ``simulate --json`` and ``aar`` pri
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -227,20 +228,27 @@ def luck_line(scen: Scenario, combats: list[CombatLuck], side: str) -> LuckLine:
     return LuckLine(side, cols, n, p, lost, expected, text)
 
 
-def report_from_record(record: dict[str, Any]) -> Report:
-    """Re-play a record or save (as read by ``game.replay.read_record``) and report on it."""
+def report_from_record(record: dict[str, Any], progress: Callable[[int, int], None] | None = None) -> Report:
+    """Re-play a record or save (as read by ``game.replay.read_record``) and report on it.
+
+    The scenario is the one the record was made with (``replay.record_scenario``: refused with a
+    ``RecordError`` if it has changed since). ``progress(done, total)`` is called now and then.
+    """
     from game import actions as act
     from game.engine import apply, new_game
-    from game.scenario.loader import load_scenario
+    from game.replay import record_scenario
 
-    scen = load_scenario(record["scenario"], record.get("variant", "default"))
-    if record.get("scenario_sha256") not in (None, scen.sha256):
-        raise ValueError("the scenario has changed since this game was recorded; its report would not be this game's")
+    scen = record_scenario(record)
     state = new_game(scen, int(record["seed"]))
     tracker = Tracker(state)
-    for d in record["actions"]:
+    total = len(record["actions"])
+    for i, d in enumerate(record["actions"]):
         state, events = apply(state, act.from_dict(d))
         tracker.after(state, events)
+        if progress is not None and i % 50 == 0:
+            progress(i, total)
+    if progress is not None:
+        progress(total, total)
     return build_report(tracker, state)
 
 

@@ -145,7 +145,7 @@ def test_aar_command_prints_the_report_and_refuses_bad_files(tmp_path, capsys):
     (tmp_path / "changed.json").write_text(json.dumps(data), encoding="utf-8")
     assert main(["aar", str(tmp_path / "changed.json")]) == 1
     err = capsys.readouterr().err
-    assert "scenario has changed" in err and "Traceback" not in err
+    assert "made with another version of scenario" in err and "Traceback" not in err
 
 
 def test_monte_carlo_sets_outcomes_and_losses_against_history():
