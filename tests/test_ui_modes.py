@@ -217,10 +217,13 @@ def test_supply_panel_routes_trucks(screen):
     s = Session.new(load_scenario("crossing_3_july"), 1, {"soviet": "human", "japanese": "passive"})
     to_phase(s, "soviet", "supply")
     g = game(s, screen)
-    assert g.docked == "supply"
-    act = click(g, hit_pos(g, "supply_act:"))
-    assert isinstance(act, RouteTrucks) and act.side == "soviet"
-    s.apply(act)
+    assert g.docked is None  # the panel waits to be asked for (F3): it would cover the fighting
+    key(g, pygame.K_F3)
+    game_draw.draw(g, screen)
+    acts = click(g, hit_pos(g, "route:"))
+    assert acts and all(isinstance(a, RouteTrucks) and a.side == "soviet" for a in acts)
+    for a in acts:
+        s.apply(a)
 
 
 def test_game_over_shows_the_graded_result(skirmish, screen):

@@ -13,11 +13,12 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 
-from game.actions import Action, AssignAir, Attack, DestroyCrossing, EndPhase, Move, OpenDepot, RouteTrucks
+from game.actions import Action, AssignAir, Attack, DestroyCrossing, EndPhase, Move
+from game.ai.depots import field_depot_action
 from game.engine import legal_actions
 from game.errors import IllegalAction
 from game.hexgrid import Hex, distance, neighbors
-from game.rules import air, combat, movement, supply
+from game.rules import air, combat, movement
 from game.scenario.model import HistoricalOrder
 from game.state import ACTIVE, State, Unit
 
@@ -136,49 +137,8 @@ class HistoricalAgent:
     # --- supply -------------------------------------------------------------------------
 
     def _supply(self, view: State, side: str) -> Action:
-        """Follow the advance with the dumps, as the staffs did: open a field depot where the most
-        units have outrun every depot, then put railhead convoys and front trucks on it."""
-        sup = view.logistics.get(side)
-        if sup is None:
-            return EndPhase(side)
-        for d in sorted(view.depots.values(), key=lambda d: d.id):
-            fresh = d.side == side and d.status == "active" and supply.FIELD in d.id and d.id not in sup.routes
-            if fresh and f"route:{d.id}" not in self.done:
-                self.done.add(f"route:{d.id}")
-                share = max(1, supply.trucks_alive(view, side)["railhead"] // max(1, len(sup.routes)))
-                return RouteTrucks(side, "railhead", d.id, share)
-            if fresh or (d.side == side and supply.FIELD in d.id and d.stock < 1.0 and d.status == "active"):
-                if f"front:{d.id}" not in self.done and sup.front_idle > 0:
-                    self.done.add(f"front:{d.id}")
-                    src = self._richest_depot(view, side, d.id)
-                    if src is not None:
-                        return RouteTrucks(side, src, d.id, max(1, sup.front_idle // 2))
-        if "open" not in self.done:
-            self.done.add("open")
-            site = self._depot_site(view, side)
-            if site is not None:
-                return OpenDepot(side, site)
-        return EndPhase(side)
-
-    def _richest_depot(self, view: State, side: str, dest: str) -> str | None:
-        far = view.depots[dest].hex
-        own = [d for d in view.depots.values() if d.side == side and d.status == "active" and d.id != dest and d.stock > 1.0]
-        if not own:
-            return None
-        return min(own, key=lambda d: (distance(d.hex, far), d.id)).id
-
-    def _depot_site(self, view: State, side: str) -> Hex | None:
-        sites = supply.field_depot_sites(view, side, supply.road_open(view, side))
-        if not sites:
-            return None
-        stranded = [u.hex for u in self._mine(view) if u.cut and "no depot within" in view.notes.get(u.id, "")]
-        reach = view.scenario.rules.supply.field_depot_spacing
-        best, best_n = None, 2  # three stranded units or more make a dump worth opening
-        for h in sites:
-            n = sum(1 for s in stranded if distance(s, h) <= reach)
-            if n > best_n:
-                best, best_n = h, n
-        return best
+        """Follow the advance with field depots (game/ai/depots.py); nothing else to decide."""
+        return field_depot_action(view, side, self.done) or EndPhase(side)
 
     # --- combat -------------------------------------------------------------------------
 

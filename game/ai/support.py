@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from game.actions import Action, AssignAir, DestroyDepot, EndPhase, RouteTrucks
+from game.ai.depots import field_depot_action
 from game.hexgrid import distance
 from game.rules import air, supply
 from game.state import ACTIVE, State
@@ -81,6 +82,11 @@ def supply_action(view: State, side: str, done: set[str], w: dict[str, Any]) -> 
         if not guarded and len(own) > 1 and any(distance(dep.hex, h) <= 1 for h in enemy_hexes) and f"blow:{d}" not in done:
             done.add(f"blow:{d}")
             return DestroyDepot(side, d)
+    # field depots behind the advance (new ones get their first convoys and front trucks)
+    step = field_depot_action(view, side, done)
+    if step is not None:
+        return step
+    own = sorted(d.id for d in view.depots.values() if d.side == side and d.status == "active")
     # railhead routes: weight by what each depot fed at the last draw, a floor on every depot
     want = _route_plan(view, side, own, w)
     if "routes" not in done:
