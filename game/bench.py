@@ -84,13 +84,20 @@ def ai_turn_s(scenario: str = LARGEST, games: int = 2) -> dict[str, float | str 
     }
 
 
-def run_bench() -> dict[str, float | str | int]:
+def run_bench(quick: bool = False) -> dict[str, float | str | int]:
+    """Every figure; ``quick`` (tests) measures the same things small: the skirmish instead of
+    August for the AI, few repeats and frames — the numbers then mean little, the keys are there."""
     figures: dict[str, float | str | int] = {}
     t0 = time.perf_counter()
     load_scenario(BENCH_MAP)
     figures["load_bench_map_s"] = round(time.perf_counter() - t0, 4)
-    figures.update(movement_range_ms())
-    figures.update(simulate_game_s())
+    figures.update(movement_range_ms(repeats=20) if quick else movement_range_ms())
+    figures.update(simulate_game_s(games=1) if quick else simulate_game_s())
+    if quick:
+        figures["quick"] = 1
+        figures.update(ai_turn_s(GAME_SCENARIO, games=1))
+        figures.update(frame_ms(frames=10))
+        return figures
     if (SCENARIO_DIR / f"{LARGEST}.yaml").exists():
         big = simulate_game_s(LARGEST, games=1)
         figures["simulate_largest_s"] = big["simulate_game_s"]
@@ -100,8 +107,8 @@ def run_bench() -> dict[str, float | str | int]:
     return figures
 
 
-def frame_ms() -> dict[str, float]:
+def frame_ms(frames: int = 200) -> dict[str, float]:
     """Game-screen frame time (p50/p95): August map, all units, supply overlay, 1600x1000, dummy video."""
     from game.ui.benchframe import frame_ms as measure  # pygame stays out of the core's imports
 
-    return measure()
+    return measure(frames=frames)

@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="performance figures")
     b.add_argument("--json", action="store_true")
+    b.add_argument("--quick", action="store_true", help="the same measurements, small (for tests): figures not meaningful")
     return p
 
 
@@ -413,7 +414,7 @@ def _open_window(session: Any = None) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from game.bench import run_bench
 
-    figures = run_bench()
+    figures = run_bench(quick=args.quick)
     if args.json:
         print(json.dumps(figures, indent=1))
     else:

@@ -127,10 +127,11 @@ def test_oob_totals_and_sources(capsys):
 
 
 def test_bench_reports_figures(capsys):
-    code, out, _ = run_main(capsys, "bench", "--json")
+    code, out, _ = run_main(capsys, "bench", "--json", "--quick")
     figures = json.loads(out)
-    assert code == 0
+    assert code == 0 and figures["quick"] == 1
     assert figures["movement_range_ms"] > 0 and figures["simulate_game_s"] > 0
+    assert figures["ai_turn_s_p95"] > 0 and figures["frame_ms_p95"] > 0
     assert figures["movement_map_hexes"] >= 3000
     assert figures["movement_range_hexes"] > 300  # a 12-MP tank on open steppe really searched
 
