@@ -71,7 +71,7 @@ class DestroyDepot:
 
 @dataclass(frozen=True)
 class OpenDepot:
-    """Open a field depot under one's own unit, on the convoys' road, out of enemy contact."""
+    """Open a field depot under one's own unit, out of enemy contact, clear of one's other depots."""
 
     kind: ClassVar[str] = "open_depot"
     side: str
