@@ -89,7 +89,7 @@ class AARScreen:
         y = rect.y
         for side in rep.sides:
             pygame.draw.rect(screen, theme.PANEL, (x - 6, y - 2, rect.w + 6, 40))
-            label(screen, f"{side_name(side)} losses", x, y, 15, theme.SIDE.get(side, theme.TEXT), True)
+            label(screen, f"{side_name(side)} losses", x, y, 15, theme.SIDE_TEXT.get(side, theme.TEXT), True)
             y += 21
             for c, t in zip(cols[1:], ("this game", "history", "documents (value · source · note)"), strict=True):
                 screen.blit(fonts.text(t, 11, theme.TEXT_DIM), (c, y))

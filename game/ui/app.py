@@ -69,6 +69,7 @@ class App:
         self.game: GameMode | None = None
         self.cams: dict[str | None, dict[str, Any]] = {}
         self.log_pos: dict[str | None, int] = {}
+        self.seen_timeline: set = set()  # (side, when, title) of the documented events shown: once per side
         self.worker: AIWorker | None = None
         self.last_ai = 0.0
         self.paused = False  # watching AI against AI: P pauses the battle
@@ -117,6 +118,7 @@ class App:
         self.worker = None
         self.cams.clear()
         self.log_pos.clear()
+        self.seen_timeline = set()
         self.paused = False
         if not session.hotseat:
             session.viewer = session.humans[0] if session.humans else None
@@ -144,7 +146,7 @@ class App:
             return
         if self.game is None:
             side = s.view_side()
-            self.game = GameMode(s, self.size, self.cams.get(side, {}), self.log_pos.get(side, 0))
+            self.game = GameMode(s, self.size, self.cams.get(side, {}), self.log_pos.get(side), self.seen_timeline)
         self.mode = self.game
 
     def _remember_seat(self) -> None:
@@ -161,6 +163,11 @@ class App:
             return
         if isinstance(result, Command):
             self._command(result)
+            return
+        if isinstance(result, list):  # one click, several orders (a new share of the trucks)
+            for a in result:
+                if not self.submit(a) or self.mode is not self.game:
+                    return
             return
         self.submit(result)
 
@@ -309,18 +316,19 @@ class App:
             who = f"the {nxt.capitalize()} player" if nxt else "the other player"
             self.mode.message = f"Turn written to {path} — send this file to {who}; they open it with Load game."
 
-    def submit(self, action: Action) -> None:
+    def submit(self, action: Action) -> bool:
         """Apply a player's action through the session; an illegal one becomes a message, never a crash."""
         s = self.session
         if s is None:
-            return
+            return False
         try:
             s.apply(action)
         except IllegalAction as e:
             if self.game is not None:
                 self.game.toast(str(e), 6.0, (255, 140, 120))
-            return
+            return False
         self._after_apply()
+        return True
 
     def _after_apply(self) -> None:
         s = self.session

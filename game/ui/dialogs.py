@@ -34,9 +34,8 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
         return
     v = m.view
     scen = v.scenario
-    rect = _center_rect(m, 760, 600)
-    rect.left = m.map_rect.x + 10  # the target was panned into the strip on the right
-    y = panel(screen, rect, f"Attack {a.target[0]},{a.target[1]} — odds preview")
+    rect = m.preview_rect()  # beside the target: the camera put it in the open strip
+    y = panel(screen, rect, f"Attack hex {a.target[0]},{a.target[1]} — odds preview", 255)
     x, w = rect.x + 14, rect.w - 28
     mouse = m.mouse
     defenders = [u for u in m.units_at(a.target) if u.side != m.side]
@@ -46,7 +45,7 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
         x,
         y,
         12,
-        theme.SIDE.get(scen.other(m.side or ""), theme.TEXT),
+        theme.SIDE_TEXT.get(scen.other(m.side or ""), theme.TEXT),
     )
     y = label(screen, "Your units (click to include or leave out):", x, y + 4, 12, theme.TEXT_DIM)
     for uid in a.candidates:
@@ -85,14 +84,20 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
             return ", ".join(f"{d[k]:.0f} {k.replace('_', ' ')}" for k in COUNTS if d[k] >= 0.5) or "none"
 
         y += 4
-        y = label(screen, f"Expected losses — yours: {loss(ea)}", x, y, 13, theme.SIDE.get(m.side or "", theme.TEXT), True)
+        y = label(screen, f"Expected losses — yours: {loss(ea)}", x, y, 13, theme.SIDE_TEXT.get(m.side or "", theme.TEXT), True)
         y = label(
-            screen, f"Expected losses — enemy: {loss(ed)}", x, y, 13, theme.SIDE.get(scen.other(m.side or ""), theme.TEXT), True
+            screen,
+            f"Expected losses — enemy: {loss(ed)}",
+            x,
+            y,
+            13,
+            theme.SIDE_TEXT.get(scen.other(m.side or ""), theme.TEXT),
+            True,
         )
         y = label(
             screen, f"Defender retreats: {p.p_defender_retreats * 100:.0f}% · most likely: {p.most_likely.result}", x, y, 13
         )
-        y += 4
+        y = paragraph(screen, outcome_legend(v), x, y, w, 11, theme.TEXT_DIM) + 2
         y = label(screen, "Modifiers:", x, y, 12, theme.TEXT_DIM, True)
         for mod in p.modifiers:
             if y > rect.bottom - 70:
@@ -116,16 +121,50 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
     button(screen, m.hits, pygame.Rect(rect.right - 140, bb, 126, 32), "Cancel (Esc)", "attack_cancel", size=14, mouse=mouse)
 
 
+def outcome_legend(v) -> str:
+    """What the combat result names mean, from the rules' result table."""
+    parts = []
+    for r in v.scenario.rules.combat.results:
+        if r.retreat:
+            what = f"defender falls back {r.retreat} hex{'es' if r.retreat > 1 else ''}"
+        elif r.attacker_losses > r.defender_losses:
+            what = "no ground gained, attacker bleeds"
+        else:
+            what = "no ground gained, both bleed"
+        parts.append(f"{r.name}: {what}")
+    return "Results: " + "; ".join(parts) + " (odds after the roll pick the row)."
+
+
+def history_text(text: str) -> str:
+    """A documented event reads as history: 'Historically, on 20 August 05:45: …'."""
+    when, sep, rest = text.partition(": ")
+    if sep and when[:4].isdigit():
+        return f"Historically, on {when}: {rest}"
+    return f"Historically: {text}"
+
+
 def popup(m: GameMode, screen: pygame.Surface) -> None:
-    """A historical event whose date-time has come, one at a time."""
+    """A historical event whose date-time has come, one at a time: what happened in 1939, not
+    news of this game."""
     p = m.popups[0]
     _dim(screen, m.map_rect)
-    rect = _center_rect(m, 620, 300)
-    y = panel(screen, rect, "On this day")
+    rect = _center_rect(m, 620, 320)
+    y = panel(screen, rect, "History — on this day in 1939", 255)
     y = label(screen, p.title or "", rect.x + 14, y, 16, theme.ACCENT, True) + 4
-    y = paragraph(screen, p.text, rect.x + 14, y, rect.w - 28, 14, theme.TEXT, rect.bottom - 70)
+    y = paragraph(screen, history_text(p.text), rect.x + 14, y, rect.w - 28, 14, theme.TEXT, rect.bottom - 70)
     if p.source:
-        paragraph(screen, f"Source: {p.source}", rect.x + 14, y + 6, rect.w - 28, 12, theme.TEXT_DIM, rect.bottom - 50)
+        from game.ui.hud import source_title
+
+        paragraph(
+            screen,
+            f"Source: {p.source}{source_title(m.view, p.source)}",
+            rect.x + 14,
+            y + 6,
+            rect.w - 28,
+            12,
+            theme.TEXT_DIM,
+            rect.bottom - 50,
+        )
     more = f" ({len(m.popups) - 1} more)" if len(m.popups) > 1 else ""
     button(
         screen,
@@ -177,8 +216,10 @@ def sources(m: GameMode, screen: pygame.Surface) -> None:
     if u is not None:
         st = v.scenario.setup(u.id)
         lines.append((f"Selected unit: {st.name}", 15, theme.ACCENT, True))
+        from game.ui.hud import source_title
+
         for k, s in st.sources.items():
-            lines.append((f"  {k}: {s}", 13, theme.TEXT, False))
+            lines.append((f"• {k}: {s}{source_title(v, s)}", 13, theme.TEXT, False))
         lines.append(("", 8, theme.TEXT, False))
     conflicts = getattr(spec, "conflicts", None) or []
     if conflicts:
@@ -226,7 +267,7 @@ HELP = [
         False,
     ),
     (
-        "S supply overlay (why a unit is short) · A air control per zone · Z enemy zones of control · F2 air orders · F3 trucks and depots · I sources · F5 save · H this help · Esc menu",
+        "S supply overlay (why a unit is short) · A air control per zone · Z enemy zones of control · F2 air orders · F3 trucks and depots · V victory conditions and score · I sources · F5 save · H this help · Esc menu",
         13,
         theme.TEXT,
         False,
@@ -241,6 +282,20 @@ HELP = [
     ("Map", 15, theme.ACCENT, True),
     (
         "Green-khaki steppe, tan plateau, yellow dunes with arcs, green marsh valley with reeds, brown heights, hatched escarpment, blue lakes. Thick blue edges: the Khalkhin Gol (crossable only at bridges, the pontoon and fords); thin blue: the Holsten and streams. Brown dashes: tracks. Purple dashes: the border Mongolia claimed. Stars: objectives in the holder's colour. D: supply depots.",
+        13,
+        theme.TEXT,
+        False,
+    ),
+    ("Combat results", 15, theme.ACCENT, True),
+    (
+        "The odds after the dice pick the result: Defender routed (it falls back two hexes with heavy losses), Defender retreats (one hex back), Defender holds (no ground gained, both sides bleed), Attack stalls (the attacker loses more than the defender), Attack repulsed (beaten off with heavy attacker losses).",
+        13,
+        theme.TEXT,
+        False,
+    ),
+    ("Victory", 15, theme.ACCENT, True),
+    (
+        "V opens the victory conditions: what each objective is worth, the points for losses inflicted and the score each result needs. The top bar shows the objectives each side holds. In fog you know only your own losses.",
         13,
         theme.TEXT,
         False,
@@ -287,7 +342,7 @@ def result(m: GameMode, screen: pygame.Surface) -> None:
         col = theme.TEXT
     elif me is None:
         head = f"{out.result.capitalize()} {side_name(out.winner)} victory"
-        col = theme.SIDE.get(out.winner, theme.TEXT)
+        col = theme.SIDE_TEXT.get(out.winner, theme.TEXT)
     elif out.winner == me:
         head = f"{out.result.capitalize()} victory"
         col = theme.GOOD
@@ -305,7 +360,7 @@ def result(m: GameMode, screen: pygame.Surface) -> None:
         txt = ", ".join(
             f"{loss.get(k, 0):,} {k.replace('_', ' ')}" for k in ("men", "tanks", "armored_cars", "guns", "aircraft", "trucks")
         )
-        y = label(screen, f"{side_name(s)} losses:", rect.x + 20, y, 14, theme.SIDE.get(s, theme.TEXT), True)
+        y = label(screen, f"{side_name(s)} losses:", rect.x + 20, y, 14, theme.SIDE_TEXT.get(s, theme.TEXT), True)
         y = paragraph(screen, txt, rect.x + 30, y, rect.w - 50, 13) + 6
     y = label(screen, "Objectives at the end:", rect.x + 20, y + 4, 14, theme.TEXT, True)
     for o in st.scenario.objectives:
@@ -314,7 +369,7 @@ def result(m: GameMode, screen: pygame.Surface) -> None:
         holder = st.control.get(o.id)
         pts = o.points.get(holder, 0) if holder else 0
         txt = f"{o.name}: {side_name(holder) if holder else 'nobody'}" + (f" (+{pts})" if pts else "")
-        y = label(screen, txt, rect.x + 30, y, 13, theme.SIDE.get(holder or "", theme.TEXT_DIM))
+        y = label(screen, txt, rect.x + 30, y, 13, theme.SIDE_TEXT.get(holder or "", theme.TEXT_DIM))
     button(
         screen,
         m.hits,
@@ -336,3 +391,121 @@ def result(m: GameMode, screen: pygame.Surface) -> None:
     button(
         screen, m.hits, pygame.Rect(rect.right - 220, rect.bottom - 50, 200, 36), "Main menu", "to_menu", size=14, mouse=m.mouse
     )
+
+
+def victory_facts(m: GameMode) -> dict:
+    """The victory conditions as this seat may know them: objectives with holder and worth, the
+    points for losses (only the seat's own losses are known in fog), the levels, and the score
+    from what is known. Nothing here is read from outside the seat's view."""
+    v = m.view
+    scen = v.scenario
+    me = m.side
+    objs = []
+    obj_score = 0.0
+    for o in scen.objectives:
+        holder = v.control.get(o.id)
+        pts = o.points.get(holder, 0) if holder else 0
+        obj_score += pts if holder == "soviet" else -pts if holder == "japanese" else 0
+        objs.append((o.name, holder, dict(o.points)))
+    losses = []
+    loss_score = 0.0
+    for lp in scen.loss_points:
+        known = me is None or lp.side == me
+        n = v.losses.get(lp.side, {}).get(lp.kind, 0) if known else None
+        earned = None if n is None else n / lp.per * lp.points
+        if earned is not None:
+            loss_score += -earned if lp.side == "soviet" else earned
+        losses.append((lp.side, lp.kind, lp.per, lp.points, n, earned))
+    levels = [(lv.at_least, lv.winner, lv.result) for lv in scen.levels]
+    complete = all(x[4] is not None for x in losses)
+    return {
+        "objectives": objs,
+        "losses": losses,
+        "levels": levels,
+        "objective_score": obj_score,
+        "known_score": round(obj_score + loss_score, 2),
+        "complete": complete,
+    }
+
+
+def score_line(m: GameMode) -> str:
+    """The top bar's short summary: objectives held by each side, and the score when known."""
+    f = m.cache.get("victory")
+    key = (m.session.version, m.side)
+    if f is None or f[0] != key:
+        f = (key, victory_facts(m))
+        m.cache["victory"] = f
+    facts = f[1]
+    held: dict[str, int] = {}
+    for _, holder, _ in facts["objectives"]:
+        if holder:
+            held[holder] = held.get(holder, 0) + 1
+    n = len(facts["objectives"])
+    parts = [f"{SHORT.get(sd, sd)} {held.get(sd, 0)}" for sd in m.view.scenario.sides]
+    txt = f"Objectives of {n}: " + " · ".join(parts)
+    if facts["complete"]:
+        txt += f" · score {facts['known_score']:+g}"
+    else:
+        txt += f" · points {facts['objective_score']:+g} (V)"
+    return txt
+
+
+SHORT = {"soviet": "Sov", "japanese": "Jap"}
+
+
+def victory(m: GameMode, screen: pygame.Surface) -> None:
+    """Objectives and their worth, points for losses, the levels and the score as far as known."""
+    v = m.view
+    scen = v.scenario
+    facts = victory_facts(m)
+    _dim(screen, m.map_rect)
+    rect = _center_rect(m, 860, 700)
+    y = panel(screen, rect, f"Victory conditions — {scen.title}", 255)
+    lines: list[tuple[str, int, tuple[int, int, int], bool]] = []
+    lines.append(
+        ("The score counts Soviet points minus Japanese points; the levels below grade it at the end.", 13, theme.TEXT_DIM, False)
+    )
+    lines.append(("Objectives (held now, and what each is worth to whom at the end)", 15, theme.ACCENT, True))
+    for name, holder, pts in facts["objectives"]:
+        worth = ", ".join(f"{side_name(sd)} {p:g}" for sd, p in pts.items() if p) or "no points"
+        lines.append(
+            (
+                f"• {name}: held by {side_name(holder) if holder else 'nobody'} — worth {worth}",
+                13,
+                theme.SIDE_TEXT.get(holder or "", theme.TEXT),
+                False,
+            )
+        )
+    lines.append((f"Objective points now: {facts['objective_score']:+g}", 13, theme.TEXT, True))
+    if facts["losses"]:
+        lines.append(("Losses inflicted (points go to the other side, pro rata)", 15, theme.ACCENT, True))
+        for sd, kind, per, points, n, earned in facts["losses"]:
+            rule = f"• {side_name(sd)} {kind.replace('_', ' ')}: {points:g} point{'s' if points != 1 else ''} per {per:,g} lost"
+            if n is None:
+                rule += " — their losses are unknown to you"
+            else:
+                rule += f" — lost so far {n:,}: {earned:.2f} points to the {side_name(scen.other(sd))} side"
+            lines.append((rule, 13, theme.TEXT, False))
+    lines.append(("Results", 15, theme.ACCENT, True))
+    for at, winner, result in facts["levels"]:
+        cond = f"score {at:+g} or more" if at is not None else "anything lower"
+        who = "Draw" if winner is None else f"{result.capitalize()} {side_name(winner)} victory"
+        lines.append((f"• {cond}: {who}", 13, theme.TEXT, False))
+    lines.append(("Where it stands", 15, theme.ACCENT, True))
+    grade = next(((w, r) for at, w, r in facts["levels"] if at is None or facts["known_score"] >= at), (None, "draw"))
+    grade_txt = "a draw" if grade[0] is None else f"a {grade[1]} {side_name(grade[0])} victory"
+    if facts["complete"]:
+        lines.append((f"Score now {facts['known_score']:+g}: {grade_txt} if the game ended now", 14, theme.TEXT, True))
+    else:
+        lines.append(
+            (
+                f"From what you know (objectives and your own losses): {facts['known_score']:+g}, {grade_txt} on that alone. "
+                "The enemy's losses are hidden by the fog of war; they move the score in your favour.",
+                13,
+                theme.TEXT,
+                False,
+            )
+        )
+    _scroll_text(m, screen, pygame.Rect(rect.x + 14, y, rect.w - 28, rect.bottom - y - 50), lines)
+    label(screen, "Wheel to scroll · V or Esc to close", rect.x + 14, rect.bottom - 36, 12, theme.TEXT_DIM)
+    button(screen, m.hits, pygame.Rect(rect.right - 130, rect.bottom - 42, 116, 32), "Close", "close", size=14, mouse=m.mouse)

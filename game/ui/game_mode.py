@@ -16,7 +16,7 @@ import pygame
 from game.actions import Action, AssignAir, Attack, DestroyCrossing, DestroyDepot, EndPhase, Move, OpenDepot, RouteTrucks
 from game.engine import IllegalAction, legal_actions
 from game.hexgrid import Hex
-from game.rules import air, combat, movement
+from game.rules import air, combat, movement, supply
 from game.session import Session
 from game.state import ACTIVE, State
 from game.ui.camera import Camera
@@ -25,7 +25,9 @@ from game.ui.widgets import Hits
 
 TOP = 44
 RIGHT = 390
-BLOCKING = ("attack", "menu", "popup", "result", "help", "sources")
+BLOCKING = ("attack", "menu", "popup", "result", "help", "sources", "victory")
+SCROLLED = ("help", "sources", "victory")  # modal windows whose text scrolls with the wheel
+OWN_KEY = {"help": "help", "sources": "sources", "victory": "victory"}  # the key that toggles a window
 
 
 @dataclass
@@ -35,6 +37,8 @@ class AttackPlan:
     chosen: set[str]
     preview: Any = None  # CombatPreview
     error: str | None = None
+    camera: tuple[float, float] | None = None  # where the camera was before the preview: Cancel goes back
+    panel_right: bool = False  # the preview stands on the right when the target is in the west
 
 
 @dataclass
@@ -64,6 +68,9 @@ class CombatCard:
     attacker_losses: dict[str, int]
     defender_losses: dict[str, int]
     until: float
+    when: tuple[int, int] = (0, 0)  # turn and step of the attack
+    others: int = 0  # earlier attacks of the same enemy batch, summed up under the card
+    shown: bool = False  # the timer starts when the card is first on screen (not under a pop-up)
 
 
 @dataclass
@@ -80,7 +87,8 @@ class GameMode:
     session: Session
     size: tuple[int, int]
     camera_state: dict[str, Any] = field(default_factory=dict)
-    log_pos: int = 0
+    log_pos: int | None = None  # None: a seat new to this game (loaded, or its first hand-off)
+    seen_timeline: set = field(default_factory=set, repr=False)  # (side, event key) already shown: once per side
 
     def __post_init__(self) -> None:
         self.mapview = MapView(self.session.scenario)
@@ -96,6 +104,9 @@ class GameMode:
         self.card: CombatCard | None = None
         self._auto_when: tuple[int, int] | None = None
         self.scroll = 0
+        self.log_scroll = 0  # lines back from the newest in the message log
+        self.log_rect: pygame.Rect | None = None  # set when the log is drawn: the wheel scrolls it there
+        self.depot_hover: Hex | None = None  # a field-depot offer under the mouse: its hex is outlined
         self.confirm: str | None = None  # a command waiting for a second click
         self._reach: movement.Reach | None = None
         self._view_key: tuple | None = None
@@ -118,14 +129,31 @@ class GameMode:
             self.cam.clamp()
         else:
             self._center_on_own()
-        if self.log_pos == 0:  # a new seat: the history is in the log; pop up only what is happening now
+        if self.log_pos is None:  # a new seat: the history is in the log; pop up only what is happening now
             from game.engine import timeline_now
 
             self.log_pos = len(self.session.log)
+            seen = self._acted_this_turn()  # a loaded game: this side already had the day's events
             for t in timeline_now(self.session.state):
-                self.popups.append(Popup(t.title, f"{t.at.replace('T', ' ')}: {t.text}", t.source))
+                key = (self.side, t.at, t.title)
+                if seen:
+                    self.seen_timeline.add(key)
+                self._timeline_popup(key, t.title, f"{t.at.replace('T', ' ')}: {t.text}", t.source)
         self.pull_events()
         self._auto_panel()
+
+    def _acted_this_turn(self) -> bool:
+        """Whether this seat's side has given any order since the current turn began."""
+        s = self.session
+        start = s.turn_hashes[-1]["action"] if s.turn_hashes else 0
+        return any(a.get("side") == self.side for a in s.actions[start:])
+
+    def _timeline_popup(self, key: tuple, title: str, text: str, source: str) -> None:
+        """A documented event as history, once per side however often the seat is taken."""
+        if key in self.seen_timeline:
+            return
+        self.seen_timeline.add(key)
+        self.popups.append(Popup(title, text, source))
 
     # --- geometry -------------------------------------------------------------------------
 
@@ -236,9 +264,11 @@ class GameMode:
                 continue
             if e.kind == "timeline":
                 d = e.data or {}
-                self.popups.append(Popup(str(d.get("title", "")), e.text, str(d.get("source", ""))))
-            elif e.kind == "combat":
+                key = (side, str(d.get("at", "")), str(d.get("title", "")))
+                self._timeline_popup(key, str(d.get("title", "")), e.text, str(d.get("source", "")))
+            elif e.kind in ("combat", "combat_defended"):
                 d = e.data or {}
+                prev = self.card
                 try:
                     self.card = CombatCard(
                         str(d["side"]),
@@ -249,7 +279,11 @@ class GameMode:
                         dict(d["attacker_losses"]),
                         dict(d["defender_losses"]),
                         time.monotonic() + 15.0,
+                        (self.session.state.turn, self.session.state.step),
                     )
+                    # the enemy's attacks in one phase: the last card stays, the others are counted
+                    if prev is not None and prev.side == self.card.side != side and prev.when == self.card.when:
+                        self.card.others = prev.others + 1
                 except (KeyError, TypeError, ValueError):
                     self.toast(e.text, 8.0, (255, 235, 160))
             elif e.kind == "phase_start" and side in ((e.data or {}).get("sides") or ()) and self.session.is_human(side):
@@ -268,7 +302,8 @@ class GameMode:
         self.toasts = self.toasts[-4:]
 
     def _auto_panel(self) -> None:
-        """Open the air or supply panel when such a phase starts for this seat."""
+        """Open the air panel when the air phase starts for this seat (the supply panel waits to be
+        asked for: a hint in the side panel says where it is); close both when the fighting starts."""
         if not self.can_act:
             return
         st = self.session.state
@@ -279,8 +314,6 @@ class GameMode:
         ph = self.phase
         if ph == "air" and self.docked != "air":
             self.docked = "air"
-        elif ph == "supply" and self.docked != "supply":
-            self.docked = "supply"
         elif ph in ("movement", "combat") and self.docked in ("air", "supply"):
             self.docked = None
 
@@ -332,14 +365,23 @@ class GameMode:
             return None
         if ev.type == pygame.MOUSEWHEEL:
             pos = self.mouse
-            if self.modal in ("sources", "help") or (
-                self.side_rect.collidepoint(pos) and not self.minimap_rect.collidepoint(pos)
-            ):
+            if self.modal in SCROLLED:
                 self.scroll = max(0, self.scroll - ev.y * 3)
                 return None
-            if self.map_rect.collidepoint(pos) and self.modal not in BLOCKING and not self._on_panel(pos):
+            if self.modal in BLOCKING:
+                return None
+            if self.log_rect is not None and self.log_rect.collidepoint(pos):
+                self.log_scroll = max(0, self.log_scroll + ev.y * 3)  # wheel up: back into the history
+                return None
+            if self._on_panel(pos):
+                self.scroll = max(0, self.scroll - ev.y * 3)  # a docked panel's list
+                return None
+            if self.side_rect.collidepoint(pos):
+                return None
+            if self.map_rect.collidepoint(pos):
                 anchor = (pos[0] - self.map_rect.x, pos[1] - self.map_rect.y)
                 self.cam.set_zoom(self.cam.zoom + (1 if ev.y > 0 else -1 if ev.y < 0 else 0), anchor)
+                self._hover(pos)
             return None
         if ev.type == pygame.KEYDOWN:
             return self.key(ev.key, getattr(ev, "mod", 0))
@@ -350,7 +392,10 @@ class GameMode:
         ctrl = bool(mod & pygame.KMOD_CTRL)
         pan = {pygame.K_LEFT: (-80, 0), pygame.K_RIGHT: (80, 0), pygame.K_UP: (0, -80), pygame.K_DOWN: (0, 80)}
         if k in pan:
+            if self.modal in BLOCKING:
+                return None
             self.cam.pan(*pan[k])
+            self._hover(self.mouse)
             return None
         if k == pygame.K_ESCAPE:
             return self.command(
@@ -359,10 +404,16 @@ class GameMode:
         if k in (pygame.K_RETURN, pygame.K_KP_ENTER):
             if self.modal == "attack":
                 return self.command("attack_commit")
-            if self.modal in ("popup", "help", "sources"):
+            if self.modal in ("popup",) + SCROLLED:
                 return self.command("close")
             return None
-        if self.modal in ("popup", "result", "menu"):
+        if self.modal in BLOCKING:  # a window is open: only its own keys
+            own = OWN_KEY.get(self.modal)
+            if (
+                own is not None
+                and {pygame.K_h: "help", pygame.K_F1: "help", pygame.K_i: "sources", pygame.K_v: "victory"}.get(k) == own
+            ):
+                return self.command(own)
             return None
         binds = {
             pygame.K_e: "end_phase",
@@ -375,6 +426,7 @@ class GameMode:
             pygame.K_F3: "panel:supply",
             pygame.K_i: "sources",
             pygame.K_h: "help",
+            pygame.K_v: "victory",
             pygame.K_F1: "help",
             pygame.K_F5: "save",
             pygame.K_TAB: "next_unit",
@@ -386,7 +438,10 @@ class GameMode:
             pygame.K_KP_MINUS: "zoom_out",
         }
         cmd = binds.get(k)
-        return self.command(cmd) if cmd else None
+        out = self.command(cmd) if cmd else None
+        if cmd in ("next_unit", "center", "zoom_in", "zoom_out"):
+            self._hover(self.mouse)  # the map moved under a still mouse: the tooltip follows
+        return out
 
     def _hover(self, pos: tuple[int, int]) -> None:
         self.marks.hover = None
@@ -481,14 +536,44 @@ class GameMode:
             return
         cands = legal[0].units
         chosen = {u for u in self.marks.attackers if u in cands} or set(cands)
-        self.attack = AttackPlan(target, cands, chosen)
+        self.attack = AttackPlan(target, cands, chosen, camera=(self.cam.x, self.cam.y))
         self.marks.target = target
-        px, py = self.cam.layout.hex_to_point(target)  # keep the target in sight beside the preview
-        self.cam.x = px - (self.map_rect.w - 200)
-        self.cam.y = py - self.map_rect.h / 2
-        self.cam.clamp()
         self.modal = "attack"
+        self._place_preview()
         self._update_preview()
+
+    def preview_rect(self) -> pygame.Rect:
+        """Where the odds preview stands: on the left of the map, or on the right when the target
+        could not be panned out from under it (the map's west edge)."""
+        mr = self.map_rect
+        r = pygame.Rect(0, 0, min(760, max(560, mr.w - 250), mr.w - 20), min(600, mr.h - 20))  # a strip stays free
+        r.centery = mr.centery
+        if self.attack is not None and self.attack.panel_right:
+            r.right = mr.right - 10
+        else:
+            r.left = mr.x + 10
+        return r
+
+    def _place_preview(self) -> None:
+        """Pan so that the target sits in the open strip beside the preview, never under it: the
+        preview on the left, or on the right when the map's west edge stops the camera, or (a map
+        smaller than the window) the camera past its usual margin. Cancel puts the camera back."""
+        a = self.attack
+        if a is None:
+            return
+        mr = self.map_rect
+        px, py = self.cam.layout.hex_to_point(a.target)
+        for right, clamp in ((False, True), (True, True), (False, False)):
+            a.panel_right = right
+            pr = self.preview_rect()
+            free = (mr.x, pr.left) if right else (pr.right, mr.right)
+            self.cam.x = px - ((free[0] + free[1]) / 2 - mr.x)
+            self.cam.y = py - mr.h / 2
+            if clamp:
+                self.cam.clamp()
+            sx = self.cam.hex_center(a.target)[0] + mr.x
+            if free[0] + self.cam.size <= sx <= free[1] - self.cam.size:
+                return
 
     def _update_preview(self) -> None:
         a = self.attack
@@ -507,7 +592,7 @@ class GameMode:
 
     # --- commands (buttons and keys) -------------------------------------------------------
 
-    def command(self, key: str) -> Action | None:
+    def command(self, key: str) -> Action | list[Action] | None:
         """Buttons and keys by name; orders only when this seat may act."""
         side = self.side
         if key == "close":
@@ -525,6 +610,9 @@ class GameMode:
             if self.modal == "result":
                 return None
             if self.modal:
+                if self.modal == "attack" and self.attack is not None and self.attack.camera is not None:
+                    self.cam.x, self.cam.y = self.attack.camera  # back to where the player was looking
+                    self.cam.clamp()
                 self.modal = None
                 self.attack = None
                 self.marks.target = None
@@ -565,7 +653,7 @@ class GameMode:
             if self.modal == "menu":
                 self.modal = None
             return None
-        if key in ("help", "sources"):
+        if key in ("help", "sources", "victory"):
             self.modal = None if self.modal == key else key
             self.scroll = 0
             return None
@@ -652,6 +740,9 @@ class GameMode:
             return self._air_command(key)
         if key.startswith("supply_act:") or key.startswith("combat_act:"):
             return self._indexed_action(key)
+        if key.startswith("route:"):
+            _, dep, op = key.split(":", 2)
+            return self.route_actions(dep, op) or None  # type: ignore[return-value]
         return None
 
     def _next_unit(self) -> None:
@@ -721,6 +812,50 @@ class GameMode:
                 p.count = 0
                 return a
         return None
+
+    # --- railhead truck shares ---------------------------------------------------------------
+
+    def railhead_shares(self) -> tuple[int, dict[str, int], dict[str, int]]:
+        """Trucks on the railhead road, the route weights of the active depots, and the trucks each
+        depot gets: the engine splits the trucks in proportion to the weights (supply.split)."""
+        v = self.view
+        side = self.side or ""
+        if side not in v.logistics:
+            return 0, {}, {}
+        total = supply.trucks_alive(v, side)["railhead"]
+        active = sorted(d.id for d in v.depots.values() if d.side == side and d.status == "active")
+        weights = {d: max(0, int(v.logistics[side].routes.get(d, 0))) for d in active}
+        return total, weights, supply.split(total, weights)
+
+    SHARE_STEP = 0.1  # "less" and "more" move a depot's share by a tenth of the trucks
+
+    def route_actions(self, depot: str, op: str) -> list[Action]:
+        """The railhead orders that give ``depot`` a new share (none, less, more, all): weights are
+        set so that they add up to the trucks on the road, each weight then is that depot's trucks.
+        Every order is a RouteTrucks the engine checks as any other (0 <= weight <= trucks)."""
+        side = self.side
+        total, weights, got = self.railhead_shares()
+        if not self.can_act or side is None or self.phase != "supply" or depot not in weights or total <= 0:
+            return []
+        wsum = sum(weights.values())
+        cur = got[depot] / total if wsum > 0 else 0.0
+        target = {"none": 0.0, "all": 1.0, "less": cur - self.SHARE_STEP, "more": cur + self.SHARE_STEP}.get(op)
+        if target is None:
+            return []
+        mine = max(0, min(total, round(target * total)))
+        others = [d for d in weights if d != depot]
+        if not others:
+            mine = total  # the only depot: every truck goes there whatever is asked
+        rest = total - mine
+        base = {d: weights[d] for d in others}
+        if sum(base.values()) <= 0:
+            base = dict.fromkeys(others, 1)
+        new = {depot: mine} | (supply.split(rest, base) if others else {})
+        if sum(new.values()) <= 0:
+            return []
+        # raise first, lower after: the engine refuses an order that would leave every truck idle
+        order = sorted(new, key=lambda d: (new[d] <= weights.get(d, 0), d))
+        return [RouteTrucks(side, "railhead", d, new[d]) for d in order if new[d] != weights.get(d, 0)]
 
     def indexed_actions(self) -> list[Action]:
         """The supply-phase (or bridge-blowing) choices, as the engine lists them."""

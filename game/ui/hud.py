@@ -5,6 +5,7 @@ All of it from the seat's fog-of-war view."""
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import pygame
@@ -12,7 +13,7 @@ import pygame
 from game.engine import turn_label
 from game.rules import combat
 from game.state import ACTIVE
-from game.ui import fonts, theme
+from game.ui import dialogs, fonts, theme
 from game.ui.camera import ZOOMS
 from game.ui.game_mode import TOP, GameMode
 from game.ui.mapview import supply_flag
@@ -49,29 +50,40 @@ def top_bar(m: GameMode, screen: pygame.Surface) -> None:
         line2 = f"{ph} — {side_name(who)} ({tag})"
     col = theme.SIDE.get(who or "", theme.TEXT_DIM)
     pygame.draw.rect(screen, col, (x, 25, 10, 12))
-    screen.blit(fonts.text(line2, 13, theme.TEXT), (x + 16, 23))
+    t2 = fonts.text(line2, 13, theme.TEXT)
+    screen.blit(t2, (x + 16, 23))
+    score = fonts.text(dialogs.score_line(m), 12, theme.ACCENT)
+    sx = x + 16 + t2.get_width() + 24  # on the second line, after whose phase it is
     # buttons from the right
     bx = w - 10
     mouse = m.mouse
 
-    def btn(lbl: str, key: str, width: int, enabled: bool = True, active: bool = False) -> None:
-        nonlocal bx
+    items = [  # (label, short label, key, width, short width, enabled, active)
+        ("Menu", "Menu", "menu", 64, 52, True, False),
+        ("Victory (V)", "Victory", "victory", 92, 62, True, m.modal == "victory"),
+        ("End phase (E)", "End phase", "end_phase", 120, 84, m.can_act, False),
+        ("Undo (U)", "Undo", "undo", 84, 50, s.can_undo(m.side), False),
+        ("Sources (I)", "Sources", "sources", 96, 64, True, m.modal == "sources"),
+        ("ZOC (Z)", "ZOC", "overlay:zoc", 72, 44, True, m.marks.overlay == "zoc"),
+        ("Air ctl (A)", "Air ctl", "overlay:air", 88, 56, True, m.marks.overlay == "air"),
+        ("Supply ovl (S)", "Sup. ovl", "overlay:supply", 112, 64, True, m.marks.overlay == "supply"),
+        ("Supply (F3)", "Supply", "panel:supply", 96, 58, True, m.docked == "supply"),
+        ("Air (F2)", "Air", "panel:air", 76, 40, True, m.docked == "air"),
+    ]
+    need = max(t.get_width(), 16 + t2.get_width()) + 30
+    short = w - 10 - sum(it[3] + 6 for it in items) < need  # a narrow window: the short labels (keys in the help)
+    for lbl, sl, key, wl, ws, enabled, active in items:
+        width = ws if short else wl
         bx -= width
-        button(screen, m.hits, pygame.Rect(bx, 6, width, TOP - 12), lbl, key, enabled, active, size=13, mouse=mouse)
+        button(
+            screen, m.hits, pygame.Rect(bx, 6, width, TOP - 12), sl if short else lbl, key, enabled, active, size=13, mouse=mouse
+        )
         bx -= 6
-
-    btn("Menu", "menu", 64)
-    btn("End phase (E)", "end_phase", 120, enabled=m.can_act)
-    btn("Undo (U)", "undo", 84, enabled=s.can_undo(m.side))
-    btn("Sources (I)", "sources", 96, active=m.modal == "sources")
-    btn("ZOC (Z)", "overlay:zoc", 72, active=m.marks.overlay == "zoc")
-    btn("Air ctl (A)", "overlay:air", 88, active=m.marks.overlay == "air")
-    btn("Supply ovl (S)", "overlay:supply", 112, active=m.marks.overlay == "supply")
-    btn("Supply (F3)", "panel:supply", 96, active=m.docked == "supply")
-    btn("Air (F2)", "panel:air", 76, active=m.docked == "air")
+    if sx + score.get_width() < bx - 8:  # the objectives and score, where the buttons leave room
+        screen.blit(score, (sx, 24))
     me = fonts.text(f"You: {side_name(m.side)}" if m.side else "Watching: all units shown", 13, theme.TEXT_DIM)
-    if bx - me.get_width() - 10 > 380:
-        screen.blit(me, (bx - me.get_width() - 6, 14))
+    if bx - me.get_width() - 10 > max(380, x + t.get_width() + 10):
+        screen.blit(me, (bx - me.get_width() - 6, 4))
 
 
 def ai_indicator(m: GameMode, screen: pygame.Surface) -> None:
@@ -145,6 +157,8 @@ def _phase_box(m: GameMode, screen: pygame.Surface, x: int, y: int, w: int) -> i
     s = m.session
     if m.can_act:
         text = PHASE_HELP.get(ph, "")
+        if ph == "supply" and m.docked != "supply":
+            text += " Press F3 (Supply) to see depots and trucks."
         col = theme.ACCENT
     elif s.to_act() is None:
         text = "The game is over." if m.view.result else ""
@@ -192,7 +206,7 @@ def _unit_box(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
     pygame.draw.rect(screen, theme.SIDE.get(u.side, (128, 128, 128)), (x, y + 2, 6, 36))
     for ln in fonts.wrap(setup.name, 15, w - 14, True)[:2]:
         y = label(screen, ln, x + 12, y, 15, theme.TEXT, True)
-    y = label(screen, f"{ut.name} · {side_name(u.side)}", x + 12, y, 12, theme.TEXT_DIM)
+    y = paragraph(screen, f"{ut.name} · {side_name(u.side)}", x + 12, y, w - 12, 12, theme.TEXT_DIM)
     y += 4
     y = paragraph(screen, fmt_counts(u), x, y, w, 14, theme.TEXT)
     lost = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in u.lost.items() if n)
@@ -219,7 +233,7 @@ def _unit_box(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
     info = f"Quality {u.quality:.2f} · posture: {post}"
     if mine:
         info += f" · {'has fought' if u.acted else 'fresh'}"
-    y = label(screen, info, x, y + 2, 12, theme.TEXT_DIM)
+    y = paragraph(screen, info, x, y + 2, w, 12, theme.TEXT_DIM)
     if mine:
         note = v.notes.get(u.id)
         if note:
@@ -227,7 +241,7 @@ def _unit_box(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
     if setup.sources:
         y = paragraph(
             screen,
-            "Sources: " + "; ".join(f"{k}: {s}" for k, s in setup.sources.items()),
+            "Sources: " + "; ".join(f"{k}: {s}{source_title(v, s)}" for k, s in setup.sources.items()),
             x,
             y + 4,
             w,
@@ -254,10 +268,25 @@ def _unit_box(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
             y += 23
 
 
+def source_title(v, code: object) -> str:
+    """' (Title of the source)' for a source code the scenario lists, else ''."""
+    srcs = getattr(v.scenario.spec, "sources", None) or {}
+    out = []
+    for c in re.findall(r"[A-Za-z][\w.-]*", str(code)):
+        s = srcs.get(c)
+        if s is not None:
+            s = s if isinstance(s, dict) else getattr(s, "__dict__", {})
+            if s.get("title"):
+                out.append(f"{c} = {s.get('title')}")
+    return f" ({'; '.join(out)})" if out else ""
+
+
 def _log(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
+    m.log_rect = rect
     pygame.draw.rect(screen, (30, 34, 40), rect)
     pygame.draw.rect(screen, theme.PANEL_EDGE, rect, 1)
-    label(screen, "Message log (wheel to scroll)", rect.x + 6, rect.y + 3, 12, theme.TEXT_DIM, True)
+    back = f" — {m.log_scroll} lines back" if m.log_scroll else ""
+    label(screen, f"Message log (wheel up: older){back}", rect.x + 6, rect.y + 3, 12, theme.TEXT_DIM, True)
     lh = fonts.font(12).get_linesize()
     key = (m.session.version, len(m.session.log), m.side, rect.w)
     hit = m.cache.get("log")
@@ -267,8 +296,8 @@ def _log(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
         lines = _log_lines(m, rect)
         m.cache["log"] = (key, lines)
     avail = (rect.h - 22) // lh
-    m.scroll = min(m.scroll, max(0, len(lines) - avail))
-    end = len(lines) - m.scroll
+    m.log_scroll = min(m.log_scroll, max(0, len(lines) - avail))
+    end = len(lines) - m.log_scroll
     shown = lines[max(0, end - avail) : end]
     y = rect.y + 20
     for ln, col in shown:
@@ -276,19 +305,57 @@ def _log(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
         y += lh
 
 
+HEX_TUPLE = re.compile(r"\((\d+), (\d+)\)")
+LOG_COLOURS = {
+    "combat": (255, 225, 150),
+    "combat_defended": (255, 225, 150),
+    "eliminated": (255, 130, 110),
+    "surrender": (255, 130, 110),
+    "phase_start": (140, 200, 255),
+    "timeline": (200, 170, 255),
+    "game_over": theme.ACCENT,
+}
+
+
+def log_text(m: GameMode, e) -> str:
+    """An event as the log shows it: whose phase, zones by name, hexes written one way, history
+    marked as history."""
+    scen = m.session.scenario
+    text = e.text
+    if e.kind == "phase_start":
+        sides = (e.data or {}).get("sides") or ()
+        if sides:
+            who = " and ".join(side_name(sd) for sd in sides)
+            text += f" — {'both sides' if len(sides) > 1 else who + ' side'} to act"
+    elif e.kind == "timeline":
+        text = "History: " + text
+    names = m.cache.get("zone_names")
+    if names is None:
+        names = {z.id: z.name for z in scen.air_zones} | {f.id: f.name for f in scen.airfields.values()}
+        names = {k: v for k, v in names.items() if k and k != v}
+        m.cache["zone_names"] = names  # type: ignore[assignment]
+    if names:
+        text = re.sub(
+            r"\b(" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)) + r")\b",
+            lambda g: names[g.group(1)],
+            text,
+        )  # type: ignore[index]
+    return HEX_TUPLE.sub(lambda g: f"hex {g.group(1)},{g.group(2)}", text)
+
+
 def _log_lines(m: GameMode, rect: pygame.Rect) -> list[tuple[str, tuple[int, int, int]]]:
     events = [e for e in m.session.log_for(m.side) if e.kind not in ("phase_end",)]
     lines: list[tuple[str, tuple[int, int, int]]] = []
-    for e in events[-60:]:
-        col = {
-            "combat": (255, 225, 150),
-            "eliminated": (255, 130, 110),
-            "surrender": (255, 130, 110),
-            "phase_start": (140, 200, 255),
-            "timeline": (200, 170, 255),
-            "game_over": theme.ACCENT,
-        }.get(e.kind, theme.TEXT)
-        for ln in fonts.wrap(e.text, 12, rect.w - 14):
+    texts: list[tuple[str, tuple[int, int, int], int]] = []
+    for e in events[-80:]:
+        col = LOG_COLOURS.get(e.kind, theme.TEXT)
+        t = log_text(m, e)
+        if texts and texts[-1][0] == t:  # the same line again (several units spotted at once): counted
+            texts[-1] = (t, col, texts[-1][2] + 1)
+        else:
+            texts.append((t, col, 1))
+    for t, col, n in texts[-60:]:
+        for ln in fonts.wrap(t + (f" (×{n})" if n > 1 else ""), 12, rect.w - 14):
             lines.append((ln, col))
     return lines
 
@@ -296,7 +363,7 @@ def _log_lines(m: GameMode, rect: pygame.Rect) -> list[tuple[str, tuple[int, int
 def tooltip(m: GameMode, screen: pygame.Surface) -> None:
     """What is under the mouse: terrain, places, objectives, depots, crossings, known units."""
     h = m.marks.hover
-    if h is None or m.modal in ("attack", "menu", "popup", "result", "help", "sources") or m._drag is not None:
+    if h is None or m.modal is not None and m.modal != "result_seen" or m._drag is not None:
         return
     v = m.view
     scen = v.scenario
@@ -326,7 +393,7 @@ def tooltip(m: GameMode, screen: pygame.Surface) -> None:
     for u in m.units_at(h):
         st = scen.setup(u.id)
         sup = f", supply {u.supply * 100:.0f}%" if u.side == m.side else ""
-        lines.append((f"{st.name}: {fmt_counts(u)}{sup}", theme.SIDE.get(u.side, theme.TEXT), False))
+        lines.append((f"{st.name}: {fmt_counts(u)}{sup}", theme.SIDE_TEXT.get(u.side, theme.TEXT), False))
         if m.marks.overlay == "supply" and u.side == m.side and v.notes.get(u.id):
             lines.append((f"   {v.notes[u.id]}", theme.TEXT_DIM, False))
     if h in m.marks.reach:
@@ -358,8 +425,11 @@ def tooltip(m: GameMode, screen: pygame.Surface) -> None:
 def combat_card(m: GameMode, screen: pygame.Surface) -> None:
     """The last combat's result in large print until clicked away."""
     c = m.card
-    if c is None:
+    if c is None or m.modal is not None:  # queued behind a window: its time starts when it shows
         return
+    if not c.shown:
+        c.shown = True
+        c.until = time.monotonic() + (15.0 if c.others == 0 else 20.0)
     if c.until < time.monotonic():
         m.card = None
         return
@@ -368,14 +438,14 @@ def combat_card(m: GameMode, screen: pygame.Surface) -> None:
     good = c.rolled >= 1.0
     col = theme.TEXT if m.side is None else (theme.GOOD if good == mine else theme.BAD)
     mr = m.map_rect
-    rect = pygame.Rect(0, 0, 520, 112)
+    rect = pygame.Rect(0, 0, 540, 112 + (18 if c.others else 0))
     rect.midtop = (mr.centerx, mr.y + 50)
     panel(screen, rect, None, 255)
     pygame.draw.rect(screen, col, rect, 2)
     hint = fonts.text("click to close", 11, theme.TEXT_DIM)
     screen.blit(hint, hint.get_rect(bottomright=(rect.right - 8, rect.bottom - 6)))
     who = "Your attack" if mine else f"{side_name(c.side)} attack"
-    y = label(screen, f"{who} at {c.target[0]},{c.target[1]}: {c.result}", rect.x + 12, rect.y + 8, 17, col, True)
+    y = label(screen, f"{who} at hex {c.target[0]},{c.target[1]}: {c.result}", rect.x + 12, rect.y + 8, 17, col, True)
     y = label(screen, f"odds {c.odds:.2f} : 1, after the roll {c.rolled:.2f} : 1", rect.x + 12, y, 13, theme.TEXT_DIM)
 
     def loss(d: dict) -> str:
@@ -383,9 +453,25 @@ def combat_card(m: GameMode, screen: pygame.Surface) -> None:
 
     other = scen.other(c.side)
     y = label(
-        screen, f"{side_name(c.side)} lost: {loss(c.attacker_losses)}", rect.x + 12, y + 2, 13, theme.SIDE.get(c.side, theme.TEXT)
+        screen,
+        f"{side_name(c.side)} lost: {loss(c.attacker_losses)}",
+        rect.x + 12,
+        y + 2,
+        13,
+        theme.SIDE_TEXT.get(c.side, theme.TEXT),
     )
-    label(screen, f"{side_name(other)} lost: {loss(c.defender_losses)}", rect.x + 12, y, 13, theme.SIDE.get(other, theme.TEXT))
+    y = label(
+        screen, f"{side_name(other)} lost: {loss(c.defender_losses)}", rect.x + 12, y, 13, theme.SIDE_TEXT.get(other, theme.TEXT)
+    )
+    if c.others:
+        label(
+            screen,
+            f"The last of {c.others + 1} attacks by the {side_name(c.side)} side this phase: all are in the message log",
+            rect.x + 12,
+            y,
+            12,
+            theme.ACCENT,
+        )
     m.hits.add(rect, "card_close")
 
 

@@ -33,6 +33,8 @@ class Marks:
     hover: Hex | None = None
     overlay: str | None = None  # supply | air | zoc
     zones: bool = False  # name the air zones on the map (the air panel is open)
+    avoid: pygame.Rect | None = None  # a docked panel over the map: labels keep out of it
+    spot: Hex | None = None  # a hex to point out (a field-depot offer under the mouse)
     version: int = 0
 
 
@@ -102,6 +104,7 @@ class MapView:
         self._base: tuple | None = None
         self._world: tuple | None = None
         self._counter_rects: dict[str, pygame.Rect] = {}
+        self._zone_pos: tuple | None = None  # where the zone labels go, for one camera and free area
 
     def terrain(self, size: int) -> pygame.Surface:
         """The static map at one zoom, drawn once and kept for the last three zooms used."""
@@ -184,7 +187,8 @@ class MapView:
             for b in nbrs:
                 if a < b and scen.zone_of[a] != scen.zone_of[b]:
                     p, q = shared_edge(lay, gm.hexes[a], gm.hexes[b])
-                    pygame.draw.line(surf, (40, 40, 60), p, q, max(2, size // 8))
+                    pygame.draw.line(surf, (15, 15, 25), p, q, max(4, size // 4))  # dark under light: seen on any terrain
+                    pygame.draw.line(surf, (250, 250, 235), p, q, max(2, size // 9))
 
     def tint(self, key: tuple, size: int, colors: Callable[[], dict[Hex, RGBA]]) -> pygame.Surface:
         """A world-sized tint layer, computed only when its key changes."""
@@ -227,7 +231,7 @@ class MapView:
             screen.fill(theme.BG, rect)
         screen.blit(world, rect.topleft, src)
         if marks.overlay == "air" or marks.zones:
-            self._zone_labels(screen, rect, cam, view)
+            self._zone_labels(screen, rect, cam, view, marks.avoid)
         self._path(screen, rect, cam, marks)
         for uid, col in [(a, theme.BAD) for a in marks.attackers] + [(marks.selected, theme.ACCENT)]:
             r = self._counter_rects.get(uid or "")
@@ -237,6 +241,9 @@ class MapView:
             self._hex_outline(screen, rect, cam, marks.target, theme.BAD, 3)
         if marks.hover is not None:
             self._hex_outline(screen, rect, cam, marks.hover, (255, 255, 255), 1)
+        if marks.spot is not None:
+            self._hex_outline(screen, rect, cam, marks.spot, (20, 20, 20), 6)
+            self._hex_outline(screen, rect, cam, marks.spot, theme.ACCENT, 3)
         screen.set_clip(prev_clip)
 
     def _to_screen(self, rect: pygame.Rect, cam: Camera, h: Hex) -> tuple[float, float]:
@@ -282,31 +289,60 @@ class MapView:
                 t = fonts.text("D", max(7, r.h - 3), (20, 20, 20), bold=True)
                 screen.blit(t, t.get_rect(center=r.center))
 
-    def _zone_labels(self, screen, rect, cam, view: State) -> None:
+    def _zone_labels(self, screen, rect, cam, view: State, avoid: pygame.Rect | None = None) -> None:
+        """Each zone's name and air control at the middle of its part on screen (outside a docked
+        panel), the labels kept inside the map and apart from each other."""
         scen = view.scenario
         if not scen.zone_of:
             return
-        acc: dict[str, list[float]] = {}
-        for i, z in enumerate(scen.zone_of):
-            x, y = cam.layout.hex_to_point(scen.map.hexes[i])
-            a = acc.setdefault(z, [0.0, 0.0, 0])
-            a[0] += x
-            a[1] += y
-            a[2] += 1
+        free = pygame.Rect(rect)
+        if avoid is not None and avoid.colliderect(rect):  # the strip right of the panel, or below it
+            right = pygame.Rect(avoid.right, rect.y, rect.right - avoid.right, rect.h)
+            below = pygame.Rect(rect.x, avoid.bottom, rect.w, rect.bottom - avoid.bottom)
+            free = right if right.w * right.h >= below.w * below.h else below
+        key = (cam.size, int(cam.x), int(cam.y), tuple(free))
+        if self._zone_pos is None or self._zone_pos[0] != key:
+            acc: dict[str, list[float]] = {}
+            lay = cam.layout
+            for i, z in enumerate(scen.zone_of):
+                x, y = lay.hex_to_point(scen.map.hexes[i])
+                x, y = x - cam.x + rect.x, y - cam.y + rect.y
+                if not free.collidepoint(x, y):
+                    continue
+                a = acc.setdefault(z, [0.0, 0.0, 0])
+                a[0] += x
+                a[1] += y
+                a[2] += 1
+            self._zone_pos = (key, {z: (a[0] / a[2], a[1] / a[2]) for z, a in acc.items() if a[2] >= 3})
+        pos = self._zone_pos[1]
         ctrl = view.air.get("control", {})
+        placed: list[pygame.Rect] = []
         for z in scen.air_zones:
-            a = acc.get(z.id)
-            if not a:
+            if z.id not in pos:
                 continue
-            x, y = a[0] / a[2] - cam.x + rect.x, a[1] / a[2] - cam.y + rect.y
+            x, y = pos[z.id]
             level = ctrl.get(z.id, "none")
             txt = {"none": "no air activity", "contested": "contested"}.get(level, f"{level.capitalize()} control")
-            for i, line in enumerate((z.name, txt)):
-                t = fonts.text(line, 13, (255, 255, 255), bold=i == 0)
-                bg = pygame.Rect(t.get_rect(center=(int(x), int(y + i * 17))).inflate(8, 2))
-                bg.clamp_ip(rect)
-                pygame.draw.rect(screen, (20, 20, 20), bg)
-                screen.blit(t, t.get_rect(center=bg.center))
+            col = theme.SIDE_TEXT.get(level, (255, 255, 255)) if level not in ("none", "contested") else (255, 255, 255)
+            t1 = fonts.text(z.name, 13, (255, 255, 255), bold=True)
+            t2 = fonts.text(txt, 12, col if level not in ("none",) else (200, 200, 200))
+            box = pygame.Rect(0, 0, max(t1.get_width(), t2.get_width()) + 10, t1.get_height() + t2.get_height() + 4)
+            box.center = (int(x), int(y))
+            box.clamp_ip(free)
+            for _ in range(8):  # step aside from labels already placed
+                hit = box.collidelist(placed)
+                if hit < 0:
+                    break
+                other = placed[hit]
+                box.top = other.bottom + 2 if box.centery >= other.centery else box.top
+                if box.bottom > free.bottom or box.centery < other.centery:
+                    box.bottom = other.top - 2
+                box.clamp_ip(free)
+            placed.append(box)
+            pygame.draw.rect(screen, (20, 20, 20), box, border_radius=3)
+            pygame.draw.rect(screen, (90, 90, 100), box, 1, border_radius=3)
+            screen.blit(t1, t1.get_rect(midtop=(box.centerx, box.y + 2)))
+            screen.blit(t2, t2.get_rect(midtop=(box.centerx, box.y + 2 + t1.get_height())))
 
     def _path(self, screen, rect, cam, marks: Marks) -> None:
         if len(marks.path) < 2:

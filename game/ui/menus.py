@@ -12,7 +12,7 @@ import pygame
 
 from game.session import CONTROLLERS, data_dir, list_saves, pbem_dir, saves_dir
 from game.ui import fonts, theme
-from game.ui.widgets import Hits, button, label, panel, paragraph
+from game.ui.widgets import Hits, button, fit, label, panel, paragraph
 
 TITLE = "Khalkhin Gol 1939"
 
@@ -96,8 +96,8 @@ class MainMenu(MenuBase):
         for lbl, key in (
             ("New game", "new"),
             ("Load game", "load"),
-            ("Replays", "replays"),
-            ("Replay history", "history"),
+            ("Replays of your games", "replays"),
+            ("The battle as it happened", "history"),
             ("Rules", "rules"),
             ("Quit", "quit"),
         ):
@@ -171,7 +171,8 @@ class NewGameMenu(MenuBase):
             y += 36
         sc = self._scen()
         if sc is not None:
-            y = paragraph(screen, sc.description, x, y + 4, w, 13, theme.TEXT_DIM, y + 4 + 5 * 18) + 8
+            room = rect.bottom - 56 - 20 - (40 + 40 * len(sc.sides) + 62) - (y + 4)  # what the choices below leave
+            y = _description(screen, sc.description, x, y + 4, w, room) + 8
             y = label(screen, "Variant (order of battle)", x, y, 14, theme.TEXT_DIM, True)
             bx = x
             for v in sc.variants:
@@ -189,7 +190,13 @@ class NewGameMenu(MenuBase):
             y += 40
             for side in sc.sides:
                 y = label(
-                    screen, f"{theme.SIDE_NAME.get(side, side)} side played by", x, y, 14, theme.SIDE.get(side, theme.TEXT), True
+                    screen,
+                    f"{theme.SIDE_NAME.get(side, side)} side played by",
+                    x,
+                    y,
+                    14,
+                    theme.SIDE_TEXT.get(side, theme.TEXT),
+                    True,
                 )
                 bx = x
                 for ctl in CONTROLLERS:
@@ -301,7 +308,7 @@ class LoadMenu(MenuBase):
             if y > rect.bottom - 130:
                 break
             if "error" in info:
-                txt = f"{p.name} — unreadable: {info['error']}"[:110]
+                txt = f"{p.name} — unreadable: {info['error']}"
                 enabled = False
             else:
                 ag = info.get("agents") or {}
@@ -317,7 +324,7 @@ class LoadMenu(MenuBase):
                 screen,
                 self.hits,
                 pygame.Rect(x, y, w, 30),
-                txt,
+                fit(txt, 13, w - 20),  # one size for every row: long names end in an ellipsis
                 f"pick:{i + self.scroll}",
                 enabled=enabled,
                 size=13,
@@ -391,7 +398,7 @@ class LoadMenu(MenuBase):
 
 
 class ReplayMenu(LoadMenu):
-    title = "Replays"
+    title = "Replays of your games"
     note = (
         "Watch any saved game, autosave, e-mailed turn or recorded game ('simulate --record') in the replay viewer: "
         "play, step back and forth, jump to any turn, look through either side's fog, take command at any moment, "
@@ -411,7 +418,7 @@ class HistoryMenu(MenuBase):
         self.scenarios = [(sid, sc) for sid, sc in scenarios if sc is not None and not sid.startswith("test_")]
 
     def draw(self, screen: pygame.Surface) -> None:
-        rect, y = self._frame(screen, "Replay history")
+        rect, y = self._frame(screen, "The battle as it happened (documented course)")
         x, w = rect.x + 20, rect.w - 40
         y = (
             paragraph(
@@ -475,40 +482,66 @@ class RulesScreen(MenuBase):
         self._lines: list[tuple[str, int, bool, tuple[int, int, int]]] | None = None
         self._width = 0
 
-    def _layout(self, width: int) -> list[tuple[str, int, bool, tuple[int, int, int]]]:
+    def _layout(self, width: int) -> list[tuple[list[tuple[int, str]], int, bool, tuple[int, int, int]]]:
+        """The markdown as screen lines: headings, bullets with a hanging indent, tables in aligned
+        columns, no HTML comments or markup characters. Each line is [(x, text)], size, bold, colour."""
         if self._lines is not None and self._width == width:
             return self._lines
-        out = []
-        for raw in _paragraphs(self.text):
+        out: list[tuple[list[tuple[int, str]], int, bool, tuple[int, int, int]]] = []
+        table: list[list[str]] = []
+
+        def flush_table() -> None:
+            if not table:
+                return
+            _table_lines(out, table, width)
+            table.clear()
+
+        text = re.sub(r"<!--.*?-->", "", self.text, flags=re.S)
+        for raw in _paragraphs(text):
             s = raw.rstrip()
-            size, bold, col = 14, False, theme.TEXT
-            if s.startswith("#"):
-                level = len(s) - len(s.lstrip("#"))
-                s = s.lstrip("#").strip()
-                size, bold, col = (22 if level == 1 else 18 if level == 2 else 15), True, theme.ACCENT
-            elif s.startswith("|"):
-                if set(s) <= set("|-: "):
-                    continue
-                s = "   ".join(c.strip() for c in s.strip("|").split("|"))
-                size, col = 12, theme.TEXT_DIM
-            s = s.replace("**", "").replace("`", "")
-            if not s:
-                out.append(("", 8, False, col))
+            if s.lstrip().startswith("|"):
+                if not set(s.strip()) <= set("|-: "):
+                    table.append([_inline(c.strip()) for c in s.strip().strip("|").split("|")])
                 continue
-            for ln in fonts.wrap(s, size, width, bold):
-                out.append((ln, size, bold, col))
+            flush_table()
+            if s.strip().startswith("```"):
+                continue
+            size, bold, col, indent, lead = 14, False, theme.TEXT, 0, ""
+            st = s.strip()
+            if st.startswith("#"):
+                level = len(st) - len(st.lstrip("#"))
+                s = st.lstrip("#").strip()
+                size, bold, col = (22 if level == 1 else 18 if level == 2 else 15), True, theme.ACCENT
+                out.append(([], 6, False, col))
+            elif st.startswith(("- ", "* ")):
+                depth = (len(s) - len(s.lstrip())) // 2
+                lead, indent, s = "•", 18 + 18 * depth, st[2:]
+            elif re.match(r"\d+\. ", st):
+                num, _, rest = st.partition(" ")
+                lead, indent, s = num, 26, rest
+            s = _inline(s)
+            if not s.strip():
+                out.append(([], 8, False, col))
+                continue
+            for k, ln in enumerate(fonts.wrap(s, size, width - indent, bold)):
+                segs = [(indent, ln)]
+                if k == 0 and lead:
+                    segs.insert(0, (indent - (16 if lead == "•" else 24), lead))
+                out.append((segs, size, bold, col))
+        flush_table()
         self._lines, self._width = out, width
         return out
 
     def draw(self, screen: pygame.Surface) -> None:
-        rect, y = self._frame(screen, "Rules (docs/RULES.md) — wheel, arrows or Page Up/Down to scroll")
+        rect, y = self._frame(screen, "Rules — wheel, arrows or Page Up/Down to scroll")
         lines = self._layout(rect.w - 40)
         self.scroll = min(self.scroll, max(0, len(lines) - 5))
-        for ln, size, bold, col in lines[self.scroll :]:
-            lh = fonts.font(size, bold).get_linesize()
+        for segs, size, bold, col in lines[self.scroll :]:
+            lh = fonts.font(size, bold).get_linesize() if segs else size
             if y + lh > rect.bottom - 64:
                 break
-            screen.blit(fonts.text(ln, size, col, bold), (rect.x + 20, y))
+            for dx, t in segs:
+                screen.blit(fonts.text(t, size, col, bold), (rect.x + 20 + dx, y))
             y += lh
         button(
             screen,
@@ -519,6 +552,52 @@ class RulesScreen(MenuBase):
             size=16,
             mouse=self.mouse,
         )
+
+
+def _inline(s: str) -> str:
+    """Markdown inline markup away: bold, code, links (their text kept)."""
+    s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)
+    return s.replace("**", "").replace("`", "").replace("\\|", "|")
+
+
+def _table_lines(out: list, rows: list[list[str]], width: int) -> None:
+    """A markdown table in aligned columns; cells wrap inside their column when the page is narrow."""
+    size = 12
+    n = max(len(r) for r in rows)
+    rows = [r + [""] * (n - len(r)) for r in rows]
+    f = fonts.font(size)
+    natural = [max(f.size(r[c])[0] for r in rows) + 16 for c in range(n)]
+    if sum(natural) > width:  # shrink the wide columns first, never below a fair share
+        fair = width / n
+        small = sum(w for w in natural if w <= fair)
+        big = [c for c in range(n) if natural[c] > fair]
+        room = max(1.0, width - small)
+        total_big = sum(natural[c] for c in big)
+        natural = [w if c not in big else max(40, int(natural[c] * room / total_big)) for c, w in enumerate(natural)]
+    xs = [sum(natural[:c]) for c in range(n)]
+    for k, r in enumerate(rows):
+        cells = [fonts.wrap(r[c], size, natural[c] - 12, k == 0) or [""] for c in range(n)]
+        for line in range(max(len(c) for c in cells)):
+            segs = [(xs[c], cells[c][line]) for c in range(n) if line < len(cells[c]) and cells[c][line]]
+            out.append((segs, size, k == 0, theme.TEXT if k else theme.ACCENT))
+        if k == 0:
+            out.append(([], 3, False, theme.TEXT))
+    out.append(([], 8, False, theme.TEXT))
+
+
+def _description(screen: pygame.Surface, text: str, x: int, y: int, w: int, room: int) -> int:
+    """A scenario's description in the room there is: smaller print if need be, and if it still
+    does not fit, whole sentences only, never cut mid-sentence."""
+    text = " ".join(text.split())
+    for size in (13, 12, 11):
+        lh = fonts.font(size).get_linesize()
+        if len(fonts.wrap(text, size, w)) * lh <= room:
+            return paragraph(screen, text, x, y, w, size, theme.TEXT_DIM)
+    lh = fonts.font(11).get_linesize()
+    limit = len(text)
+    while limit > 80 and len(fonts.wrap(_first_sentences(text, limit), 11, w)) * lh > room:
+        limit -= 60
+    return paragraph(screen, _first_sentences(text, limit), x, y, w, 11, theme.TEXT_DIM)
 
 
 def _first_sentences(text: str, limit: int) -> str:

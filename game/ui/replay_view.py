@@ -161,13 +161,33 @@ class ReplayMode:
         side = getattr(a, "side", None)
         if self.side is not None and side != self.side:
             seen = [e.text for e in self.pb.events_of(self.pb.pos - 1) if e.seen_by(self.side)]
-            return f"{side_name(side)}: " + (seen[-1] if seen else "(unseen orders)")
+            return f"{side_name(side)}: " + (seen[-1] if seen else "acts out of your sight")
         if isinstance(a, EndPhase):
             return f"{side_name(side)} ends the phase"
         evs = [e.text for e in self.pb.events_of(self.pb.pos - 1) if e.kind not in ("phase_start", "phase_end")]
         return f"{side_name(side)}: " + (evs[0] if evs else a.__class__.__name__)
 
     # --- moving through the record --------------------------------------------------------
+
+    def _fogged(self) -> bool:
+        """Hot-seat 'watch their last turn': only what this side saw, and not how often the other acted."""
+        return self.locked and self.side is not None
+
+    def _hidden(self, i: int) -> bool:
+        """Action i was the other side's and showed this side nothing."""
+        a = self.pb.action(i)
+        if getattr(a, "side", None) == self.side:
+            return False
+        return not any(e.seen_by(self.side or "") for e in self.pb.events_of(i) if e.kind not in ("phase_end",))
+
+    def _skip_hidden(self, pos: int, direction: int) -> int:
+        """Move past the other side's unseen actions, so steps never count them."""
+        if not self._fogged():
+            return pos
+        n = self.pb.n
+        while self.start < pos < n and self._hidden(pos - 1):
+            pos += 1 if direction >= 0 else -1
+        return pos
 
     def seek(self, pos: int) -> None:
         self.pb.seek(max(self.start, pos))
@@ -185,7 +205,7 @@ class ReplayMode:
         n = min(int(self._acc), 8)
         if n:
             self._acc -= n
-            self.seek(self.pb.pos + n)
+            self.seek(self._skip_hidden(self.pb.pos + n, 1))
         if self.pb.at_end:
             self.playing = False
 
@@ -279,7 +299,7 @@ class ReplayMode:
             self._last = time.monotonic()
         elif name == "step":
             self.playing = False
-            self.seek(pb.pos + int(arg))
+            self.seek(self._skip_hidden(pb.pos + int(arg), int(arg)))
         elif name == "next_turn":
             self.playing = False
             pb.next_turn()
@@ -486,7 +506,10 @@ class ReplayMode:
         screen.blit(t, t.get_rect(center=(x + 30 + 52, y + 16)))
         button(screen, self.hits, pygame.Rect(x + 134, y, 30, 32), "+", "speed:1", size=15, mouse=self.mouse)
         x += 180
-        pos = fonts.text(f"action {pb.pos} of {pb.n} · turn {pb.state.turn + 1} of {pb.scenario.turns}", 13, theme.TEXT_DIM)
+        where = f"turn {pb.state.turn + 1} of {pb.scenario.turns}"
+        if not self._fogged():  # the other side's number of orders is no business of this seat
+            where = f"action {pb.pos} of {pb.n} · " + where
+        pos = fonts.text(where, 13, theme.TEXT_DIM)
         screen.blit(pos, (x, y + 8))
         if self.message:
             msg = fonts.text(self.message[:140], 13, theme.WARN)
@@ -593,7 +616,7 @@ class ReplayMode:
             + 8
         )
         for s in sides:
-            y = label(screen, side_name(s), x, y, 14, theme.SIDE.get(s, theme.TEXT), True)
+            y = label(screen, side_name(s), x, y, 14, theme.SIDE_TEXT.get(s, theme.TEXT), True)
             bx = x
             for ctl, lbl in (("human", "Human"), ("ai", "AI"), ("historical", "Historical")):
                 button(

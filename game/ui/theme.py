@@ -7,6 +7,10 @@ Color = tuple[int, int, int]
 
 SIDE: dict[str, Color] = {"soviet": (213, 94, 0), "japanese": (0, 114, 178)}
 SIDE_DARK: dict[str, Color] = {"soviet": (140, 55, 0), "japanese": (0, 70, 120)}
+SIDE_TEXT: dict[str, Color] = {
+    "soviet": (240, 140, 80),
+    "japanese": (110, 185, 235),
+}  # side colours readable as text on dark panels
 SIDE_NAME = {"soviet": "Soviet-Mongolian", "japanese": "Japanese-Manchukuo"}
 
 TERRAIN: dict[str, Color] = {

@@ -67,6 +67,16 @@ def button(
         hits.add(rect, key)
 
 
+def fit(s: str, size: int, width: int, bold: bool = False) -> str:
+    """The text cut with an ellipsis to fit ``width`` pixels at one size (lists keep one font size)."""
+    f = fonts.font(size, bold)
+    if f.size(s)[0] <= width:
+        return s
+    while s and f.size(s + "…")[0] > width:
+        s = s[:-1]
+    return s.rstrip() + "…"
+
+
 def label(screen: pygame.Surface, s: str, x: int, y: int, size: int = 14, color=theme.TEXT, bold: bool = False) -> int:
     t = fonts.text(s, size, color, bold)
     screen.blit(t, (x, y))
