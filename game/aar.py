@@ -18,6 +18,10 @@ from game.rules import victory
 from game.scenario.model import Scenario
 from game.state import LOSS_KINDS, State
 
+# A lone documented figure is "matched" by a game within this share of it (a reporting convention,
+# not a rule: one document's count is not that exact).
+SINGLE_FIGURE_BAND = 0.25
+
 KIND_NAMES = {
     "men": "men",
     "tanks": "tanks",
@@ -331,7 +335,7 @@ def monte_carlo(scen: Scenario, games: list[dict[str, Any]]) -> dict[str, Any]:
             if figs:
                 lo, hi = min(f.value for f in figs), max(f.value for f in figs)
                 if lo == hi:
-                    lo, hi = lo * 0.75, hi * 1.25
+                    lo, hi = lo * (1 - SINGLE_FIGURE_BAND), hi * (1 + SINGLE_FIGURE_BAND)
                 row.update(
                     history_low=min(f.value for f in figs),
                     history_high=max(f.value for f in figs),

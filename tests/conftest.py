@@ -12,6 +12,18 @@ import pytest  # noqa: E402
 from game.scenario.loader import SCENARIO_DIR, load_scenario  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
+UI_SIZE = (1280, 800)  # the window the UI tests draw into
+
+
+@pytest.fixture
+def screen(tmp_path, monkeypatch):
+    """A dummy-driver window, with saves going to a temporary data dir (UI tests use it)."""
+    import pygame
+
+    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "kgdata"))
+    pygame.display.init()
+    pygame.font.init()
+    return pygame.display.set_mode(UI_SIZE)
 
 
 @pytest.fixture(scope="session")

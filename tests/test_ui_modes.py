@@ -4,33 +4,20 @@ hand-off that shows nothing of the map."""
 
 from __future__ import annotations
 
-import os
+import pygame
+import pytest
+from conftest import UI_SIZE as SIZE
 
-os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+from game.actions import AssignAir, Attack, EndPhase, Move
+from game.ai.agents import RandomAgent
+from game.engine import legal_actions, observe, state_hash
+from game.session import Session
+from game.ui import game_draw
+from game.ui.app import App
+from game.ui.game_mode import GameMode
+from game.ui.menus import Handoff
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-
-from game.actions import AssignAir, Attack, EndPhase, Move  # noqa: E402
-from game.ai.agents import RandomAgent  # noqa: E402
-from game.engine import legal_actions, observe, state_hash  # noqa: E402
-from game.session import Session  # noqa: E402
-from game.ui import game_draw  # noqa: E402
-from game.ui.app import App  # noqa: E402
-from game.ui.game_mode import GameMode  # noqa: E402
-from game.ui.menus import Handoff  # noqa: E402
-
-SIZE = (1280, 800)
-
-
-@pytest.fixture(autouse=True)
-def screen(tmp_path, monkeypatch):
-    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "kgdata"))
-    pygame.display.init()
-    pygame.font.init()
-    surf = pygame.display.set_mode(SIZE)
-    yield surf
+pytestmark = pytest.mark.usefixtures("screen")  # conftest: a dummy-driver window, saves in tmp
 
 
 def click(mode, pos, button=1):

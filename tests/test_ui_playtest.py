@@ -4,33 +4,21 @@ enemy numbers), history pop-ups shown twice, the log wheel, and the odds preview
 
 from __future__ import annotations
 
-import os
+import pygame
+import pytest
+from conftest import UI_SIZE as SIZE
 
-os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+from game.actions import EndPhase, RouteTrucks
+from game.events import Event
+from game.rules import supply
+from game.scenario.loader import load_scenario
+from game.session import Session
+from game.ui import dialogs, fonts, game_draw
+from game.ui.app import App
+from game.ui.game_mode import GameMode, Popup
+from game.ui.menus import Command
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-
-from game.actions import EndPhase, RouteTrucks  # noqa: E402
-from game.events import Event  # noqa: E402
-from game.rules import supply  # noqa: E402
-from game.scenario.loader import load_scenario  # noqa: E402
-from game.session import Session  # noqa: E402
-from game.ui import dialogs, fonts, game_draw  # noqa: E402
-from game.ui.app import App  # noqa: E402
-from game.ui.game_mode import GameMode, Popup  # noqa: E402
-from game.ui.menus import Command  # noqa: E402
-
-SIZE = (1280, 800)
-
-
-@pytest.fixture(autouse=True)
-def screen(tmp_path, monkeypatch):
-    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "kgdata"))
-    pygame.display.init()
-    pygame.font.init()
-    return pygame.display.set_mode(SIZE)
+pytestmark = pytest.mark.usefixtures("screen")  # conftest: a dummy-driver window, saves in tmp
 
 
 @pytest.fixture(scope="module")

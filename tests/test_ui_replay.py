@@ -5,38 +5,27 @@ the after-action report, hot-seat replay through one side's fog, play by e-mail,
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+import pygame
+import pytest
+from conftest import UI_SIZE as SIZE
 
-from pathlib import Path  # noqa: E402
+from game.actions import EndPhase
+from game.ai.agents import RandomAgent
+from game.engine import observe, state_hash
+from game.playback import Playback, history_playback
+from game.replay import write_record
+from game.session import Session
+from game.simulate import play_game
+from game.ui.aar_view import AARScreen
+from game.ui.app import App
+from game.ui.game_mode import GameMode
+from game.ui.loading import LoadingMode
+from game.ui.menus import Command, Handoff, MainMenu, ReplayMenu
+from game.ui.replay_view import ReplayMode
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-
-from game.actions import EndPhase  # noqa: E402
-from game.ai.agents import RandomAgent  # noqa: E402
-from game.engine import observe, state_hash  # noqa: E402
-from game.playback import Playback, history_playback  # noqa: E402
-from game.replay import write_record  # noqa: E402
-from game.session import Session  # noqa: E402
-from game.simulate import play_game  # noqa: E402
-from game.ui.aar_view import AARScreen  # noqa: E402
-from game.ui.app import App  # noqa: E402
-from game.ui.game_mode import GameMode  # noqa: E402
-from game.ui.loading import LoadingMode  # noqa: E402
-from game.ui.menus import Command, Handoff, MainMenu, ReplayMenu  # noqa: E402
-from game.ui.replay_view import ReplayMode  # noqa: E402
-
-SIZE = (1280, 800)
-
-
-@pytest.fixture(autouse=True)
-def screen(tmp_path, monkeypatch):
-    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "kgdata"))
-    pygame.display.init()
-    pygame.font.init()
-    yield pygame.display.set_mode(SIZE)
+pytestmark = pytest.mark.usefixtures("screen")  # conftest: a dummy-driver window, saves in tmp
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ road is the one the side believes open.
 from __future__ import annotations
 
 from game.actions import Action, OpenDepot, RouteTrucks
+from game.ai.influence import load_weights
 from game.hexgrid import Hex, distance
 from game.rules import supply
 from game.state import ACTIVE, State
-
-MIN_STRANDED = 3  # units beyond every depot that make a dump worth opening
 
 
 def field_depot_action(view: State, side: str, done: set[str]) -> Action | None:
@@ -50,7 +49,8 @@ def _nearest_stocked(view: State, side: str, dest: str) -> str | None:
 
 
 def depot_site(view: State, side: str) -> Hex | None:
-    """The legal site with the most stranded units within reach (at least ``MIN_STRANDED``)."""
+    """The legal site with the most stranded units within reach (at least weights.yaml's
+    ``supply.field_depot_min_stranded``)."""
     sites = supply.field_depot_sites(view, side, supply.road_open(view, side))
     if not sites:
         return None
@@ -60,7 +60,7 @@ def depot_site(view: State, side: str) -> Hex | None:
         if u.side == side and u.status == ACTIVE and u.hex is not None and u.cut and "no depot within" in view.notes.get(u.id, "")
     ]
     reach = view.scenario.rules.supply.field_depot_spacing
-    best, best_n = None, MIN_STRANDED - 1
+    best, best_n = None, load_weights()["supply"]["field_depot_min_stranded"] - 1
     for h in sites:
         n = sum(1 for s in stranded if distance(s, h) <= reach)
         if n > best_n:

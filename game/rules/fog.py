@@ -78,12 +78,12 @@ def observe(state: State, side: str) -> State:
     view.losses = {s: (v if s == side else dict.fromkeys(v, 0)) for s, v in view.losses.items()}
     # the enemy's orders, trucks and stocks are its own secret; the places of its depots at the
     # start are known (the scenario's intelligence picture), a field depot only once seen
-    own = [(u.hex, spot_range(state, u)) for u in state.units.values() if u.side == side and u.status == ACTIVE and u.hex]
-    view.depots = {
-        k: d
-        for k, d in view.depots.items()
-        if d.side == side or not d.id.startswith(d.side + FIELD) or any(distance(h, d.hex) <= r for h, r in own)  # type: ignore[arg-type]
-    }
+    hidden = [k for k, d in view.depots.items() if d.side == enemy and d.id.startswith(enemy + FIELD)]
+    if hidden:  # observe runs on every agent decision: spot ranges only when there is one to judge
+        own = [(u.hex, spot_range(state, u)) for u in state.units.values() if u.side == side and u.status == ACTIVE and u.hex]
+        for k in hidden:
+            if not any(distance(h, view.depots[k].hex) <= r for h, r in own):  # type: ignore[arg-type]
+                del view.depots[k]
     view.air_orders = {side: view.air_orders.get(side, []), enemy: []}
     for a in view.air_units.values():
         if a.side == enemy:

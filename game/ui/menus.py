@@ -68,6 +68,18 @@ class MenuBase:
             return Command("mode", self.back or "main")
         return None
 
+    def _back_button(self, screen: pygame.Surface, rect: pygame.Rect) -> None:
+        """The same "Back (Esc)" in the bottom-left corner of every menu panel."""
+        button(
+            screen,
+            self.hits,
+            pygame.Rect(rect.x + 20, rect.bottom - 56, 140, 42),
+            "Back (Esc)",
+            "back",
+            size=16,
+            mouse=self.mouse,
+        )
+
     def _frame(self, screen: pygame.Surface, title: str) -> tuple[pygame.Rect, int]:
         self.hits.clear()
         screen.fill(theme.BG)
@@ -233,15 +245,7 @@ class NewGameMenu(MenuBase):
             size=18,
             mouse=self.mouse,
         )
-        button(
-            screen,
-            self.hits,
-            pygame.Rect(rect.x + 20, rect.bottom - 56, 140, 42),
-            "Back (Esc)",
-            "back",
-            size=16,
-            mouse=self.mouse,
-        )
+        self._back_button(screen, rect)
 
     def key(self, k: int) -> Command | None:
         if k in (pygame.K_RETURN, pygame.K_KP_ENTER):
@@ -334,15 +338,7 @@ class LoadMenu(MenuBase):
             y += 34
         if self.message:
             paragraph(screen, self.message, x, rect.bottom - 120, w, 13, theme.WARN, rect.bottom - 62)
-        button(
-            screen,
-            self.hits,
-            pygame.Rect(rect.x + 20, rect.bottom - 56, 140, 42),
-            "Back (Esc)",
-            "back",
-            size=16,
-            mouse=self.mouse,
-        )
+        self._back_button(screen, rect)
 
     def _path_field(self, screen: pygame.Surface, x: int, y: int, w: int) -> int:
         """Open any file: a path typed (or pasted) into a one-line field."""
@@ -453,15 +449,7 @@ class HistoryMenu(MenuBase):
             y = label(screen, note, x + 10, y + 2, 12, theme.GOOD if ready else theme.TEXT_DIM) + 14
         if self.message:
             paragraph(screen, self.message, x, rect.bottom - 96, w, 13, theme.WARN)
-        button(
-            screen,
-            self.hits,
-            pygame.Rect(rect.x + 20, rect.bottom - 56, 140, 42),
-            "Back (Esc)",
-            "back",
-            size=16,
-            mouse=self.mouse,
-        )
+        self._back_button(screen, rect)
 
     def command(self, key: str) -> Command | None:
         if key.startswith("hist:"):
@@ -543,15 +531,7 @@ class RulesScreen(MenuBase):
             for dx, t in segs:
                 screen.blit(fonts.text(t, size, col, bold), (rect.x + 20 + dx, y))
             y += lh
-        button(
-            screen,
-            self.hits,
-            pygame.Rect(rect.x + 20, rect.bottom - 56, 140, 42),
-            "Back (Esc)",
-            "back",
-            size=16,
-            mouse=self.mouse,
-        )
+        self._back_button(screen, rect)
 
 
 def _inline(s: str) -> str:
