@@ -8,6 +8,12 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Speed is measured by `main.py bench`, not by tests: no per-example deadline that a loaded
+# 2-core CI machine could trip; under CI the examples are derandomised so a run is repeatable.
+settings.register_profile("kg", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("kg")
 
 from game.scenario.loader import SCENARIO_DIR, load_scenario  # noqa: E402
 

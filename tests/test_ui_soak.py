@@ -55,7 +55,7 @@ def test_random_input_soak(skirmish, tmp_path, monkeypatch):
         if i % 8 == 0:
             app.update_ai()
             app.draw()
-        if time.monotonic() - t0 > 12:
+        if time.monotonic() - t0 > 60:  # a safety stop only: 4,000 events take ~1.5 s
             break
     assert i > 1500, "the soak must really run thousands of events"
     assert state_hash(app.session.state)  # the game is still whole

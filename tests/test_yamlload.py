@@ -333,7 +333,7 @@ def billion_laughs(levels: int = 9, width: int = 10) -> str:
 def test_billion_laughs_is_stopped_fast() -> None:
     start = time.perf_counter()
     r = load_yaml_text(billion_laughs(), "bomb.yaml")
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 5.0  # a real expansion would take hours
     assert r.data is None
     assert len(r.problems) == 1
     assert r.problems[0].message == "document too large after alias expansion (billion laughs?)"
@@ -386,7 +386,7 @@ def test_hostile_nesting_is_fast_and_does_not_crash(text: str) -> None:
     # PyYAML's own C composer segfaults on ~100k nested '[': we must not.
     start = time.perf_counter()
     r = load_yaml_text(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0  # guards against a blow-up, not a speed test
     assert r.data is None and "nesting deeper than 64 levels" in messages(r)[0]
 
 
@@ -496,7 +496,7 @@ def test_recovery_rounds_are_capped() -> None:
     text = "".join(f"k{i}: 1: 2\n" for i in range(40))
     start = time.perf_counter()
     r = load_yaml_text(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0  # guards against a blow-up, not a speed test
     assert len(r.problems) == 20  # one per round, distinct
     assert r.data is None  # never got a clean parse
 
