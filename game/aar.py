@@ -90,6 +90,7 @@ class Report:
     series: list[TurnPoint]
     luck: dict[str, LuckLine]
     sides: list[str]
+    warning: str | None = None  # the record does not re-play to its own hashes: tampered or cut short
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -253,7 +254,24 @@ def report_from_record(record: dict[str, Any], progress: Callable[[int, int], No
             progress(i, total)
     if progress is not None:
         progress(total, total)
-    return build_report(tracker, state)
+    rep = build_report(tracker, state)
+    rep.warning = _integrity_warning(record, state)
+    return rep
+
+
+def _integrity_warning(record: dict[str, Any], state: State) -> str | None:
+    """The cheap part of ``replay --verify``: the state the actions lead to against the hashes the
+    file carries. A report on a changed or cut-short record must say so, not pass for the game."""
+    from game.engine import state_hash
+
+    h = state_hash(state)
+    final = record.get("final_hash")
+    if isinstance(final, str) and final != h:
+        return "this record does not re-play to its own final state (changed or cut short): run replay --verify"
+    recorded_turns = [t.get("turn") for t in record.get("turn_hashes") or [] if isinstance(t, dict)]
+    if recorded_turns and max(t for t in recorded_turns if isinstance(t, int)) > state.turn:
+        return "this record is cut short: it ends before turns it has hashes for: run replay --verify"
+    return None
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -262,6 +280,8 @@ def report_from_record(record: dict[str, Any], progress: Callable[[int, int], No
 def render_text(rep: Report) -> str:
     """The report as text for the terminal (``python main.py aar``)."""
     out = [f"After-action report — {rep.title} ({rep.scenario}, variant {rep.variant})"]
+    if rep.warning:
+        out.append(f"WARNING: {rep.warning}")
     if rep.result:
         winner = rep.result.get("winner")
         grade = "Draw" if winner is None else f"{str(rep.result['result']).capitalize()} {winner.capitalize()} victory"

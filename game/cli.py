@@ -18,6 +18,7 @@ from game.scenario.model import Scenario
 from game.state import LOSS_KINDS
 
 SIDES = ("soviet", "japanese")
+LABEL = {"armored_cars": "armoured cars"}  # the text says armoured; the JSON keys keep the data's armored_cars
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,7 +141,10 @@ def cmd_scenarios(_: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
+    ids = set(scenario_ids())
     for path in args.paths:
+        if not Path(path).exists() and path in ids:  # a scenario id, as oob and simulate take
+            path = str(SCENARIO_DIR / f"{path}.yaml")
         problems = validate_path(path)
         for pr in problems:
             print(pr)
@@ -165,6 +169,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     records: dict[int, str] = {}
     if args.record:
         path = Path(args.record)
+        if path.is_dir():
+            print(f"--record {args.record}: that is a folder; give a file name, e.g. {path / 'game.json'}", file=sys.stderr)
+            return 1
+        if not path.parent.is_dir():
+            print(f"--record {args.record}: the folder {path.parent} does not exist", file=sys.stderr)
+            return 1
         for seed in seeds:
             records[seed] = str(path.with_name(f"{path.stem}-seed{seed}{path.suffix}") if args.games > 1 else path)
     workers = args.workers if args.workers is not None else min(os.cpu_count() or 1, 2)
@@ -207,10 +217,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         for g in games:
             who = "draw" if g["winner"] is None else f"{g['result']} {g['winner']} victory"
             print(
-                f"  seed {g['seed']:>5}: {who:<28} score {g['score']:+g}  turns {g['turns']}  actions {g['actions']}  {g['final_hash'][:16]}"
+                f"  seed {g['seed']:>5}: {who:<28} score {g['score']:+.1f}  turns {g['turns']}  actions {g['actions']}  {g['final_hash'][:16]}"
             )
         if len(games) > 1:
-            print(f"  summary: {summary['wins']}  draws {summary['draws']}")
+            wins = ", ".join(f"{s.capitalize()} {summary['wins'][s]}" for s in SIDES)
+            print(f"  summary: wins {wins}, draws {summary['draws']} of {summary['games']} games")
     return 0
 
 
@@ -279,10 +290,11 @@ def cmd_oob(args: argparse.Namespace) -> int:
         for u in d["units"]:
             when = "" if not u.get("arrives_turn") else f"  (arrives turn {u['arrives_turn'] + 1})"
             counts = ", ".join(
-                f"{u[k]} {k.replace('_', ' ')}" for k in ("men", "tanks", "armored_cars", "guns", "aircraft", "trucks") if u[k]
+                f"{u[k]} {LABEL.get(k, k)}" for k in ("men", "tanks", "armored_cars", "guns", "aircraft", "trucks") if u[k]
             )
             srcs = ", ".join(sorted({s for s in u["sources"].values() if s}))
-            print(f"  {u['name'][:46]:<46} {counts:<40} [{srcs}]{when}")
+            name = u["name"] if len(u["name"]) <= 46 else u["name"][:45] + "…"
+            print(f"  {name:<46} {counts:<40} [{srcs}]{when}")
     if data["conflicts"]:
         print("\nWhere the sources disagree:")
         for c in data["conflicts"]:
@@ -333,6 +345,13 @@ def cmd_aar(args: argparse.Namespace) -> int:
     from game.replay import RecordError, read_record
     from game.scenario.loader import ScenarioError
 
+    if Path(args.file).suffix.lower() in (".yaml", ".yml"):
+        print(
+            f"{args.file}: that is a scenario file, not a game record: record one with "
+            "'python main.py simulate SCENARIO --record FILE', or give a saved game",
+            file=sys.stderr,
+        )
+        return 1
     try:
         rep = report_from_record(read_record(args.file))
     except RecordError as e:
@@ -350,6 +369,8 @@ def cmd_aar(args: argparse.Namespace) -> int:
     except (KeyError, TypeError) as e:
         print(f"{args.file}: not a game record this version can replay (missing or wrong {e})", file=sys.stderr)
         return 1
+    if rep.warning:
+        print(f"{args.file}: warning: {rep.warning}", file=sys.stderr)
     print(json.dumps(rep.to_dict(), indent=1) if args.json else render_text(rep))
     return 0
 
@@ -381,6 +402,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     scen = _load(args.scenario, args.variant)
     if scen is None:
         return 1
+    if not _has_display():
+        print(
+            "no display to open the game window on (set DISPLAY, or play headless with "
+            f"'python main.py simulate {args.scenario} --soviet {args.soviet if args.soviet != 'human' else 'ai'} "
+            f"--japanese {args.japanese if args.japanese != 'human' else 'ai'}')",
+            file=sys.stderr,
+        )
+        return 2
     session = Session.new(scen, args.seed, {"soviet": args.soviet, "japanese": args.japanese})
     return _open_window(session)
 

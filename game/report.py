@@ -93,7 +93,9 @@ def situation_report(state: State, events: list[Event]) -> dict[str, Any]:
 def situation_text(rep: dict[str, Any]) -> str:
     out = [f"{rep['scenario']} — {rep['turn']}, {rep['phase']}"]
     if rep["result"]:
-        out.append(f"Game over: {rep['result']}")
+        r = rep["result"]
+        grade = "a draw" if r.get("winner") is None else f"{r.get('result')} {str(r['winner']).capitalize()} victory"
+        out.append(f"Game over: {grade} (score {float(r.get('score', 0)):+.1f})")
     out.append("\nAir control: " + ", ".join(f"{z}: {c}" for z, c in rep["air_control"].items()))
     for side, s in rep["supply"].items():
         out.append(
@@ -114,7 +116,9 @@ def situation_text(rep: dict[str, Any]) -> str:
     out.append(
         "\nLosses so far: "
         + "; ".join(
-            f"{s}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in lost.items() if v) for s, lost in rep["losses"].items()
+            f"{s}: "
+            + (", ".join(f"{v} {k.replace('armored', 'armoured').replace('_', ' ')}" for k, v in lost.items() if v) or "none")
+            for s, lost in rep["losses"].items()
         )
     )
     if rep["combat_last_turn"]:

@@ -33,10 +33,11 @@ def render(rules: RulesetSpec) -> str:
     lines.append("### Units")
     add(
         _table(
-            ["type", "class", "MP", "combat role", "men count ×", "fire range (km)", "weapons"],
+            ["type", "id (for scenarios)", "class", "MP", "combat role", "men count ×", "fire range (km)", "weapons"],
             [
                 [
                     t.name,
+                    f"`{tid}`",
                     t.movement_class.replace("_", " "),
                     _num(t.mp),
                     t.combat,
@@ -44,17 +45,17 @@ def render(rules: RulesetSpec) -> str:
                     _num(t.fire_range) if t.fire_range else "—",
                     ", ".join(rules.equipment[e].name for e in t.equipment.values()) or "—",
                 ]
-                for t in rules.unit_types.values()
+                for tid, t in rules.unit_types.items()
             ],
         )
     )
     lines.append("")
     lines.append("### Movement costs (— = cannot enter)")
     rows = [
-        [t.name, *(_num(t.cost.for_class(k)) for k in classes), _num(t.defence), _num(t.elevation_m)]
-        for t in rules.terrain.values()
+        [t.name, f"`{tid}`", *(_num(t.cost.for_class(k)) for k in classes), _num(t.defence), _num(t.elevation_m)]
+        for tid, t in rules.terrain.items()
     ]
-    add(_table(["terrain", *[k.replace("_", " ") for k in classes], "defence ×", "height m"], rows))
+    add(_table(["terrain", "id", *[k.replace("_", " ") for k in classes], "defence ×", "height m"], rows))
     lines.append("")
     extra = [[f"river: {r.name}", *(_num(r.cost.for_class(k)) for k in classes)] for r in rules.rivers.values()]
     extra += [[f"crossing: {x.name}", *(_num(x.cost.for_class(k)) for k in classes)] for x in rules.crossings.values()]
@@ -70,10 +71,10 @@ def render(rules: RulesetSpec) -> str:
     lines.append("### Weapons (value in riflemen)")
     add(
         _table(
-            ["weapon", "kind", "attack", "defence", "anti-tank (45 mm tank gun = 1)"],
+            ["weapon", "id", "kind", "attack", "defence", "anti-tank (45 mm tank gun = 1)"],
             [
-                [e.name, e.kind.replace("_", " "), _num(e.attack), _num(e.defence), _num(e.anti_tank)]
-                for e in rules.equipment.values()
+                [e.name, f"`{eid}`", e.kind.replace("_", " "), _num(e.attack), _num(e.defence), _num(e.anti_tank)]
+                for eid, e in rules.equipment.items()
             ],
         )
     )
@@ -199,8 +200,8 @@ def render(rules: RulesetSpec) -> str:
     lines.append("### Air")
     add(
         _table(
-            ["aircraft", "role", "quality", "bombs (t)"],
-            [[x.name, x.role, _num(x.quality), _num(x.bombs_t)] for x in rules.aircraft.values()],
+            ["aircraft", "id", "role", "quality", "bombs (t)"],
+            [[x.name, f"`{xid}`", x.role, _num(x.quality), _num(x.bombs_t)] for xid, x in rules.aircraft.items()],
         )
     )
     lines.append("")

@@ -170,3 +170,34 @@ def test_oob_of_the_historical_scenarios(capsys):
     su = json.loads(out)["sides"]["soviet"]["totals"]
     assert (su["tanks"], su["armored_cars"], su["aircraft"]) == (498, 385, 515)  # history.md §3.1
     assert 45_000 <= su["men"] <= 60_000 and 420 <= su["guns"] <= 550
+
+
+def test_cli_review_mends(capsys, tmp_path, monkeypatch):
+    """What a new player tripped over: ids for validate, play with no display, aar on the wrong
+    file or on a changed record, --record into a folder."""
+    code, out, _ = run_main(capsys, "validate", "test_skirmish")  # an id, as oob and simulate take
+    assert code == 0 and out.strip().endswith("test_skirmish.yaml: OK")
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")  # no window possible: a message and exit 2, no hang
+    code, _, err = run_main(capsys, "play", "test_skirmish")
+    assert code == 2 and "no display" in err and "simulate test_skirmish" in err
+
+    code, _, err = run_main(capsys, "aar", str(ROOT / "scenarios" / "test_skirmish.yaml"))
+    assert code == 1 and "scenario file, not a game record" in err
+
+    code, _, err = run_main(capsys, "simulate", "test_skirmish", "--record", str(tmp_path))
+    assert code == 1 and "that is a folder" in err
+    code, _, err = run_main(capsys, "simulate", "test_skirmish", "--record", str(tmp_path / "nope" / "g.json"))
+    assert code == 1 and "does not exist" in err and not (tmp_path / "nope").exists()
+
+    rec = tmp_path / "g.json"
+    assert run_main(capsys, "simulate", "test_skirmish", "--seed", "3", "--record", str(rec))[0] == 0
+    code, out, err = run_main(capsys, "aar", str(rec))
+    assert code == 0 and "WARNING" not in out and not err
+    data = json.loads(rec.read_text())
+    data["actions"] = data["actions"][:-5]  # cut short: the report must not pass for the game
+    rec.write_text(json.dumps(data))
+    code, out, err = run_main(capsys, "aar", str(rec))
+    assert "WARNING: this record does not re-play" in out and "warning" in err
+    code, out, _ = run_main(capsys, "aar", str(rec), "--json")
+    assert "does not re-play" in json.loads(out)["warning"]
