@@ -38,14 +38,17 @@ class Attack:
 
 @dataclass(frozen=True)
 class AssignAir:
-    """Commit aircraft of an air unit to a mission over an air zone (or an enemy airfield)."""
+    """Commit aircraft of an air unit to a mission over an air zone (or an enemy airfield).
+
+    ``aircraft=0`` withdraws the unit's order(s) for that mission and target, all of its
+    aircraft on it: the way to correct a wrong order before the side ends its air phase."""
 
     kind: ClassVar[str] = "assign_air"
     side: str
     unit: str
     mission: str  # superiority | ground_support | interdiction | airfield_strike | recon
     target: str  # air zone id, or enemy airfield id for airfield_strike
-    aircraft: int
+    aircraft: int  # 0: withdraw this unit's order for this mission and target
 
 
 @dataclass(frozen=True)

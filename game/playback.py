@@ -41,6 +41,8 @@ class Bookmark:
     title: str
     text: str = ""
     source: str = ""
+    when: str = ""  # a timeline event's hour ('14:00'; with the day when not the turn's own)
+    frac: float = 0.0  # where that hour falls in the turn's span, 0 (its start) to 1
 
 
 class Playback:
@@ -194,7 +196,10 @@ class Playback:
             out.append(Bookmark(pos, t, "turn", f"Turn {t + 1} · {when:%d %b %H:%M} ({light})"))
             for ev in scen.timeline:
                 if ev.turn == t:
-                    out.append(Bookmark(pos, t, "timeline", ev.title, f"{ev.at.replace('T', ' ')}: {ev.text}", ev.source))
+                    hour, frac = _hour_in_turn(ev.at, when, scen.turn_hours[t])
+                    out.append(
+                        Bookmark(pos, t, "timeline", ev.title, f"{ev.at.replace('T', ' ')}: {ev.text}", ev.source, hour, frac)
+                    )
         if self.n:
             out.append(Bookmark(self.n, -1, "end", "End of the record"))
         return out
@@ -330,6 +335,20 @@ class Playback:
         ses.log = [e for _, e in self.events(None, back=60)]
         ses.version += 1
         return ses
+
+
+def _hour_in_turn(at: str, start: Any, hours: float) -> tuple[str, float]:
+    """A timeline event's time as the bookmark names it ('14:00', or '17 Aug 06:00' on
+    another day than the turn's start) and its place in the turn's hours (0..1)."""
+    from datetime import datetime
+
+    try:
+        t = datetime.fromisoformat(at)
+    except ValueError:
+        return "", 0.0
+    label = t.strftime("%H:%M") if t.date() == start.date() else t.strftime("%d %b %H:%M")
+    frac = (t - start).total_seconds() / 3600.0 / hours if hours > 0 else 0.0
+    return label, max(0.0, min(1.0, frac))
 
 
 # --- the documented course ------------------------------------------------------------------

@@ -4,13 +4,15 @@ saves and the hot-seat hand-off. No pygame here: the UI drives a Session, tests 
 Saves use the replay record format (game/replay.py) so every save is also a verifiable record:
 scenario id + content hash + variant + seed + actions + per-turn hashes + turn-start snapshots.
 Loading replays the actions through ``engine.apply`` and checks every recorded hash; nothing
-else is trusted from the file. Saves are gzipped JSON in the user data dir; autosaves form a
-ring of the last ten turns; a play-by-e-mail turn is a save with a note of who plays next.
+else is trusted from the file. Saves are gzipped JSON in the user data dir; each game (its
+``game_id``, kept through save and load) has its own ring of autosaves of its last ten turns; a
+play-by-e-mail turn is a save with a note of who plays next, under a name the player chooses.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -42,7 +44,8 @@ HUMAN = "human"
 CONTROLLERS = ("human", "ai", "random", "passive", "historical")
 UNDOABLE_EVENTS = frozenset({"move", "zoc_stop"})
 MAX_LOG = 400
-AUTOSAVE_RING = 10
+AUTOSAVE_RING = 10  # autosaves kept per game (one a turn)
+AUTOSAVE_GAMES = 12  # games whose autosaves are kept: the oldest game's go when a 13th starts saving
 SAVE_SUFFIX = ".json.gz"
 
 
@@ -67,6 +70,21 @@ def saves_dir() -> Path:
 def pbem_dir() -> Path:
     """Where 'Send turn (play by e-mail)' puts the files to attach to a mail."""
     return data_dir() / "pbem"
+
+
+_GAME_ID = re.compile(r"[0-9A-Za-z]{4,32}")
+_AUTOSAVE_NAME = re.compile(r"^autosave-.*-g([0-9A-Za-z]{4,32})\.json(\.gz)?$")
+
+
+def new_game_id() -> str:
+    """A game's identity: kept in its saves, the same after save and load, new for a branch."""
+    return secrets.token_hex(6)
+
+
+def autosave_game(name: str) -> str | None:
+    """The game id in an autosave's file name (None for other files and older autosaves)."""
+    m = _AUTOSAVE_NAME.match(name)
+    return m.group(1) if m else None
 
 
 def _stamp() -> str:
@@ -109,7 +127,8 @@ class Session:
     save_path: Path | None = None
     version: int = 0  # bumped on every change of state: the UI's caches key on it
     snapshots: dict[int, State] = field(default_factory=dict, repr=False)  # turn starts, by actions before them
-    game_id: str = field(default_factory=lambda: secrets.token_hex(6))
+    game_id: str = field(default_factory=new_game_id)  # one autosave ring per game
+    started: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     pbem: bool = False  # a play-by-e-mail game: the hand-off offers to send the turn
     seat_marks: dict[str, int] = field(default_factory=dict)  # side -> actions when it last took the seat
     _undo: list[_Undo] = field(default_factory=list, repr=False)
@@ -232,6 +251,7 @@ class Session:
             "engine": ENGINE_VERSION,
             "kind": kind,
             "game_id": self.game_id,
+            "started": self.started,
             "scenario": scen.id,
             "scenario_path": scen.path,
             "scenario_sha256": scen.sha256,
@@ -259,8 +279,13 @@ class Session:
         return path
 
     def autosave(self) -> Path | None:
-        """Every turn, into a ring of the last ten: a failed autosave must never stop the game.
+        """Every turn, into this game's ring of its last ten turns: a failed autosave must never
+        stop the game.
 
+        Each game has its own ring (the game id is in the file name), so playing another game
+        never takes this one's autosaves; only when more than AUTOSAVE_GAMES games have
+        autosaves do the rings of the games saved longest ago go. Files that are not autosaves
+        of this format (manual saves, play-by-e-mail turns, older autosaves) are never deleted.
         A second autosave in the same turn of the same game (leaving, quitting) replaces the
         first, so the ring holds ten different turns.
         """
@@ -269,26 +294,46 @@ class Session:
             if self._autosave is not None and self._autosave[1] == self.state.turn and self._autosave[0].exists():
                 path = self._autosave[0]
             else:
-                path = folder / f"autosave-{_stamp()}-{self.scenario.id}-turn{self.state.turn + 1:02d}{SAVE_SUFFIX}"
+                path = folder / (
+                    f"autosave-{_stamp()}-{self.scenario.id}-turn{self.state.turn + 1:02d}-g{self.game_id}{SAVE_SUFFIX}"
+                )
             write_json_atomic(path, self.to_record("autosave"))
             self._autosave = (path, self.state.turn)
-            ring = sorted(folder.glob("autosave-*.json*"), key=lambda p: p.name)
-            for old in ring[:-AUTOSAVE_RING]:
-                old.unlink(missing_ok=True)
+            prune_autosaves(folder, keep_game=self.game_id)
             return path
         except OSError:
             return None
 
-    def export_turn(self, folder: str | Path | None = None) -> Path:
-        """Play by e-mail: a verified save named for who plays next, to attach to a mail."""
-        nxt = self.to_act() or "nobody"
-        who = self.viewer or "x"
-        name = (
-            f"pbem-{self.scenario.id}-turn{self.state.turn + 1:02d}-{who}-to-{nxt}-{time.strftime('%Y%m%d-%H%M%S')}{SAVE_SUFFIX}"
-        )
-        path = Path(folder) if folder is not None else pbem_dir()
-        if path.suffix not in (".gz", ".json"):
-            path = path / name
+    def pbem_default_name(self) -> str:
+        """The name offered for an e-mailed turn: scenario, turn and the side that plays next,
+        e.g. ``pbem-crossing_3_july-turn07-japanese``."""
+        nxt = self.to_act() or "end"
+        return f"pbem-{self.scenario.id}-turn{self.state.turn + 1:02d}-{nxt}"
+
+    def pbem_path(self, name: str, folder: str | Path | None = None) -> Path:
+        """Where a turn of that name goes (raises ValueError with the reason for a bad name)."""
+        problem = file_name_problem(name)
+        if problem:
+            raise ValueError(problem)
+        name = name.strip()
+        if not name.endswith((".json.gz", ".json")):
+            name += SAVE_SUFFIX
+        return (Path(folder) if folder is not None else pbem_dir()) / name
+
+    def export_turn(self, folder: str | Path | None = None, name: str | None = None) -> Path:
+        """Play by e-mail: a verified save named for who plays next, to attach to a mail.
+
+        ``name``: the player's own file name (checked by ``file_name_problem``; the suffix is
+        added), written into ``folder`` (the pbem folder by default)."""
+        if name is not None:
+            path = self.pbem_path(name, folder)
+        else:
+            nxt = self.to_act() or "nobody"
+            who = self.viewer or "x"
+            auto = f"pbem-{self.scenario.id}-turn{self.state.turn + 1:02d}-{who}-to-{nxt}-{time.strftime('%Y%m%d-%H%M%S')}{SAVE_SUFFIX}"
+            path = Path(folder) if folder is not None else pbem_dir()
+            if path.suffix not in (".gz", ".json"):
+                path = path / auto
         self.pbem = True
         write_json_atomic(path, self.to_record("pbem"))
         return path
@@ -332,14 +377,19 @@ class Session:
         s._undo.clear()
         s.log = s.log[-MAX_LOG:]
         gid = data.get("game_id")
-        if isinstance(gid, str) and gid:
+        if isinstance(gid, str) and _GAME_ID.fullmatch(gid):  # anything else (hand-edited): a new game
             s.game_id = gid
+        started = data.get("started")
+        if isinstance(started, str) and len(started) <= 40:
+            s.started = started
         s.pbem = data.get("pbem") is True or data.get("kind") == "pbem"
         marks = data.get("seat_marks")
         if isinstance(marks, dict):
             s.seat_marks = {k: v for k, v in marks.items() if k in scen.sides and isinstance(v, int) and 0 <= v <= n}
         name = Path(path).name
-        s.save_path = Path(path) if not name.startswith(("autosave-", "pbem-")) else None
+        # F5 never writes over an autosave or an e-mailed turn (whatever the player named it)
+        not_own = data.get("kind") in ("autosave", "pbem") or name.startswith(("autosave-", "pbem-"))
+        s.save_path = None if not_own else Path(path)
         return s
 
     def apply_quiet(self, action: Action) -> list[Event]:
@@ -362,6 +412,51 @@ class Session:
         self.version += 1
 
 
+FILE_NAME_MAX = 100
+_FORBIDDEN = set('/\\:*?"<>|')
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a file name on any of the players' systems, in words; None if fine.
+
+    Anything printable but the characters some system refuses in a file name (/ \\ : * ? " < > |):
+    no folders, not empty, not too long, not a name Windows reserves."""
+    n = name.strip()
+    if not n:
+        return "Type a name for the file."
+    if len(n) > FILE_NAME_MAX:
+        return f"The name is {len(n)} characters long: at most {FILE_NAME_MAX}."
+    bad = sorted({c for c in n if c in _FORBIDDEN or not c.isprintable()})
+    if bad:
+        shown = " ".join(repr(c)[1:-1] if not c.isprintable() else c for c in bad)
+        return f'A file name cannot contain {shown} (none of / \\ : * ? " < > | or control characters).'
+    if n.startswith(".") or n.endswith("."):
+        return "A file name cannot start or end with a dot."
+    if n.split(".")[0].lower() in _RESERVED:
+        return f"'{n.split('.')[0]}' is a reserved name on Windows: choose another."
+    return None
+
+
+def prune_autosaves(folder: Path, keep_game: str | None = None) -> None:
+    """Each game's ring down to its AUTOSAVE_RING newest, and at most AUTOSAVE_GAMES games
+    (``keep_game``, the one being played, always stays). Only autosave files are touched."""
+    rings: dict[str, list[Path]] = {}
+    for p in folder.glob("autosave-*.json*"):
+        gid = autosave_game(p.name)
+        if gid is not None:
+            rings.setdefault(gid, []).append(p)
+    for ring in rings.values():
+        ring.sort(key=lambda p: p.name)  # the name starts with a sortable time stamp
+        for old in ring[:-AUTOSAVE_RING]:
+            old.unlink(missing_ok=True)
+        del ring[:-AUTOSAVE_RING]
+    games = sorted(rings, key=lambda g: (g == keep_game, rings[g][-1].name), reverse=True)
+    for gid in games[AUTOSAVE_GAMES:]:
+        for old in rings[gid]:
+            old.unlink(missing_ok=True)
+
+
 def save_info(p: Path) -> dict[str, Any]:
     """A short summary of a save for the menus (an 'error' key when it cannot be read)."""
     try:
@@ -369,8 +464,23 @@ def save_info(p: Path) -> dict[str, Any]:
     except RecordError as e:
         return {"error": str(e).replace(f"{p}: ", "")}
     info: dict[str, Any] = {
-        k: rec.get(k) for k in ("scenario", "variant", "seed", "agents", "saved_at", "turn", "final_hash", "kind", "to_act")
+        k: rec.get(k)
+        for k in (
+            "scenario",
+            "variant",
+            "seed",
+            "agents",
+            "saved_at",
+            "turn",
+            "final_hash",
+            "kind",
+            "to_act",
+            "game_id",
+            "started",
+        )
     }
+    if not isinstance(info.get("game_id"), str) or not _GAME_ID.fullmatch(info["game_id"]):
+        info["game_id"] = None
     info["n_actions"] = len(rec["actions"])
     info["version"] = rec.get("version")
     if not isinstance(info.get("turn"), int):  # records from 'simulate --record' do not say

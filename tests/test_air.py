@@ -175,7 +175,8 @@ def air_phase(tmp_path):
     [
         # floor(20 × 0.75) = 15 serviceable
         (AssignAir("soviet", "su_fighters", "superiority", "east", 16), "has 15 serviceable aircraft free, not 16"),
-        (AssignAir("soviet", "su_fighters", "superiority", "east", 0), "not 0"),
+        (AssignAir("soviet", "su_fighters", "superiority", "east", -1), "not -1"),
+        (AssignAir("soviet", "su_fighters", "superiority", "east", 0), "has no order for superiority over east to withdraw"),
         (AssignAir("soviet", "su_fighters", "ground_support", "east", 5), "flies fighters: superiority only"),
         (AssignAir("soviet", "su_bombers", "superiority", "east", 5), "flies bombers"),
         (AssignAir("japanese", "jp_recon", "interdiction", "west", 2), "flies recons: recon only"),
@@ -213,6 +214,87 @@ def test_aircraft_are_assigned_only_in_the_air_phase(air_phase):
     state = advance_to(state, "air")
     state, _ = apply(state, EndPhase("soviet"))
     refused(state, AssignAir("soviet", "su_fighters", "superiority", "east", 5), "not the Soviet side's turn")
+
+
+# --- 3b. withdrawing an order (AssignAir with 0 aircraft) ------------------------------------
+
+
+def test_an_order_can_be_withdrawn_until_the_side_ends_its_air_phase(air_phase):
+    from game.engine import state_hash
+
+    start = air_phase
+    state, _ = apply(start, AssignAir("soviet", "su_fighters", "superiority", "east", 10))
+    state, _ = apply(state, AssignAir("soviet", "su_fighters", "superiority", "west", 3))
+    state, _ = apply(state, AssignAir("soviet", "su_fighters", "superiority", "east", 2))  # more on the same order
+    assert air.order_groups(state.air_orders["soviet"]) == [
+        {"unit": "su_fighters", "mission": "superiority", "target": "east", "aircraft": 12},
+        {"unit": "su_fighters", "mission": "superiority", "target": "west", "aircraft": 3},
+    ]
+    state, events = apply(state, AssignAir("soviet", "su_fighters", "superiority", "east", 0))
+    # the whole order over 'east' is gone, its 12 aircraft are free again, the other stays
+    assert state.air_orders["soviet"] == [{"unit": "su_fighters", "mission": "superiority", "target": "west", "aircraft": 3}]
+    assert state.air_units["su_fighters"].assigned == 3
+    assert air.available(state, state.air_units["su_fighters"]) == 12
+    assert [e.kind for e in events] == ["air_order"] and all(e.visible_to == "soviet" for e in events)
+    assert "withdrawn (12 aircraft free again)" in events[0].text
+    # nothing of it shows to the enemy, no dice were used
+    assert observe(state, "japanese").air_orders["soviet"] == [] and state.rng.state == start.rng.state
+    # deterministic, and withdrawing everything gives back the very state before the orders
+    state2, _ = apply(state, AssignAir("soviet", "su_fighters", "superiority", "west", 0))
+    assert state_hash(state2) == state_hash(start)
+    refused(state2, AssignAir("soviet", "su_fighters", "superiority", "west", 0), "no order for superiority over west")
+    # another side's order is not yours to withdraw, and once the phase is ended there is no way back
+    state3, _ = apply(state, AssignAir("japanese", "jp_fighters", "superiority", "west", 5))
+    refused(state3, AssignAir("soviet", "jp_fighters", "superiority", "west", 0), "not yours to command")
+    state4, _ = apply(state3, EndPhase("soviet"))
+    refused(state4, AssignAir("soviet", "su_fighters", "superiority", "west", 0), "not the Soviet side's turn")
+    state5, _ = apply(state4, AssignAir("japanese", "jp_fighters", "superiority", "west", 0))  # the other side still can
+    assert state5.air_orders["japanese"] == [] and state5.air_units["jp_fighters"].assigned == 0
+    # out of the air phase: refused
+    later = advance_to(state5, "movement", "soviet")
+    refused(later, AssignAir("soviet", "su_fighters", "superiority", "west", 0), "air phase")
+
+
+def test_random_assign_and_withdraw_keep_the_books_straight(air_phase):
+    """A random playout of orders and withdrawals in the air phase: assigned aircraft always
+    equal the orders, nothing goes negative or above the serviceable count, and the same
+    actions give the same hash (the random-playout invariants, for the new choice)."""
+    from game.actions import from_dict, to_dict
+    from game.engine import state_hash
+    from game.rng import Rng
+    from game.state import State
+
+    for seed in range(12):
+        rng = Rng.from_seed(f"withdraw:{seed}")
+        state, log = air_phase, []
+        for _ in range(40):
+            side = current_actors(state)[rng.below(len(current_actors(state)))]
+            groups = air.order_groups(state.air_orders[side])
+            options = [a for a in legal_actions(state, side) if isinstance(a, AssignAir)]
+            options = [AssignAir(side, a.unit, a.mission, a.target, 1 + rng.below(a.aircraft)) for a in options]
+            options += [AssignAir(side, g["unit"], g["mission"], g["target"], 0) for g in groups]
+            if not options:
+                break
+            a = options[rng.below(len(options))]
+            assert from_dict(to_dict(a)) == a
+            state, _ = apply(state, a)
+            log.append(a)
+            for au in state.air_units.values():
+                given = sum(o["aircraft"] for o in state.air_orders[au.side] if o["unit"] == au.id)
+                assert au.assigned == given >= 0
+                assert 0 <= air.available(state, au) <= math.floor(au.aircraft * 0.75)
+            assert State.from_dict(state.to_dict(), state.scenario) == state
+        replay = air_phase
+        for a in log:
+            replay, _ = apply(replay, a)
+        assert state_hash(replay) == state_hash(state)
+        fly(state)  # the battle still resolves from whatever is left
+
+
+def test_withdraw_is_not_listed_among_the_legal_actions(air_phase):
+    """legal_actions lists whole-unit orders only: a random agent never loops assign/withdraw."""
+    state, _ = apply(air_phase, AssignAir("soviet", "su_fighters", "superiority", "east", 10))
+    assert all(a.aircraft > 0 for a in legal_actions(state, "soviet") if isinstance(a, AssignAir))
 
 
 # --- 4. losses ------------------------------------------------------------------------------

@@ -112,3 +112,27 @@ def test_take_command_continues_legally_and_verifies(recorded, tmp_path):
     pb.seek(pb.n)
     with pytest.raises(PlaybackError):
         pb.take_command({"soviet": "human", "japanese": "human"})
+
+
+def test_timeline_bookmarks_name_their_hour_within_a_long_turn():
+    """A 12-hour turn holds several documented events: each bookmark names its hour (and its
+    day when that is not the turn's) and knows where in the turn's span it falls."""
+    from game.playback import _hour_in_turn
+    from game.scenario.loader import load_scenario
+
+    scen = load_scenario("encirclement_20_august")
+    pb = Playback(scen, 0, [])
+    tl = {b.title: b for b in pb.bookmarks() if b.kind == "timeline"}
+    start = scen.turn_starts[0]
+    assert scen.turn_hours[0] == 12
+    for ev in scen.timeline:
+        if ev.turn != 0:
+            continue
+        b = tl[ev.title]
+        assert b.pos == pb.turn_pos(0) and 0.0 <= b.frac <= 1.0
+        assert b.when.endswith(ev.at[11:16])
+        assert (ev.at[:10] == f"{start:%Y-%m-%d}") == (len(b.when) == 5)  # the day only when another day
+    assert tl["The assault"].when == "08:45" and tl["The assault"].frac == pytest.approx(3 / 12)
+    assert tl["Rain"].when == "17 Aug 06:00" and tl["Rain"].frac == 0.0  # before the game: at its start
+    assert _hour_in_turn("1939-08-20T17:45", start, 12.0) == ("17:45", 1.0)
+    assert _hour_in_turn("not a time", start, 12.0) == ("", 0.0)

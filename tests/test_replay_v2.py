@@ -12,7 +12,7 @@ from game.actions import EndPhase
 from game.ai.agents import RandomAgent
 from game.engine import observe, state_hash
 from game.replay import RECORD_VERSION, read_record, verify_record, write_record
-from game.session import AUTOSAVE_RING, SaveError, Session, list_saves, saves_dir
+from game.session import AUTOSAVE_RING, SaveError, Session, autosave_game, list_saves, saves_dir
 from game.simulate import play_game
 
 
@@ -139,12 +139,74 @@ def test_autosave_ring_keeps_the_last_ten_turns(skirmish, data_dir):
     turns = skirmish.turns
     assert len(ring) == min(AUTOSAVE_RING, turns - 1)  # turns 2..8: one file a turn reached
     assert len({n.rsplit("-turn", 1)[1] for n in ring}) == len(ring)
+    assert all(autosave_game(n) == s.game_id for n in ring)
     s2 = Session.new(skirmish, 2, {"soviet": "human", "japanese": "human"})
     while s2.to_act() is not None:
         s2.apply(EndPhase(s2.to_act()))
-    assert len(list(saves_dir().glob("autosave-*"))) == AUTOSAVE_RING
+    # the second game has its own ring: the first game's autosaves are all still there
+    assert sorted(p.name for p in saves_dir().glob(f"autosave-*-g{s.game_id}.json.gz")) == ring
+    assert len(list(saves_dir().glob(f"autosave-*-g{s2.game_id}.json.gz"))) == len(ring)
     newest = list_saves()[0][0]
     assert Session.load(newest).seed == 2
+
+
+def _end_turn(s: Session) -> None:
+    turn = s.state.turn
+    while s.to_act() is not None and s.state.turn == turn:
+        s.apply(EndPhase(s.to_act()))
+
+
+def test_each_game_has_its_own_autosave_ring_and_manual_saves_stay(skirmish, data_dir, monkeypatch):
+    import game.session as session_mod
+
+    monkeypatch.setattr(session_mod, "AUTOSAVE_RING", 3)
+    monkeypatch.setattr(session_mod, "AUTOSAVE_GAMES", 3)
+    folder = saves_dir()
+    first = Session.new(skirmish, 1, {"soviet": "human", "japanese": "human"})
+    manual = first.save()  # F5: named for the scenario and the time, never an autosave
+    legacy = folder / "autosave-20200101-000000-000000-test_skirmish-turn02.json.gz"  # an older version's
+    legacy.write_bytes(manual.read_bytes())
+    mail = first.export_turn()
+    for _ in range(5):
+        _end_turn(first)
+    mine = sorted(folder.glob(f"autosave-*-g{first.game_id}.json.gz"))
+    assert [p.name.rsplit("-turn", 1)[1][:2] for p in mine] == ["04", "05", "06"]  # this game's last three turns
+    # the game id survives a save and a load: playing on fills the same ring
+    back = Session.load(mine[-1])
+    assert back.game_id == first.game_id and back.started == first.started
+    _end_turn(back)
+    mine = sorted(folder.glob(f"autosave-*-g{first.game_id}.json.gz"))
+    assert len(mine) == 3 and mine[-1].name.rsplit("-turn", 1)[1][:2] == "07"
+    # a second game never takes the first one's autosaves
+    second = Session.new(skirmish, 2, {"soviet": "human", "japanese": "human"})
+    for _ in range(4):
+        _end_turn(second)
+    assert sorted(folder.glob(f"autosave-*-g{first.game_id}.json.gz")) == mine
+    assert len(list(folder.glob(f"autosave-*-g{second.game_id}.json.gz"))) == 3
+    # 'take command' from a replay is a new game, with its own ring
+    from game.playback import Playback
+
+    pb = Playback.open(mine[0])
+    pb.seek(pb.n // 2)
+    branch = pb.take_command({"soviet": "human", "japanese": "human"})
+    assert branch.game_id not in (first.game_id, second.game_id)
+    _end_turn(branch)
+    assert len(list(folder.glob(f"autosave-*-g{branch.game_id}.json.gz"))) == 1
+    # more games than AUTOSAVE_GAMES: the game saved longest ago loses its ring, nothing else goes
+    fourth = Session.new(skirmish, 4, {"soviet": "human", "japanese": "human"})
+    _end_turn(fourth)
+    assert not list(folder.glob(f"autosave-*-g{first.game_id}.json.gz"))
+    for g in (second, branch, fourth):
+        assert list(folder.glob(f"autosave-*-g{g.game_id}.json.gz"))
+    assert manual.exists() and legacy.exists() and mail.exists()
+    # the load list says which game each file belongs to, newest first
+    from game.session import save_info
+
+    info = save_info(sorted(folder.glob(f"autosave-*-g{fourth.game_id}.json.gz"))[-1])
+    assert info["game_id"] == fourth.game_id and info["kind"] == "autosave" and info["started"] == fourth.started
+    listed = list_saves()
+    assert listed[0][1]["game_id"] == fourth.game_id
+    assert {i.get("game_id") for _, i in listed} >= {second.game_id, branch.game_id, fourth.game_id, first.game_id}
 
 
 def test_play_by_email_round_trip_and_tamper_refusal(skirmish, tmp_path):

@@ -67,7 +67,9 @@ def test_autosave_every_turn(skirmish, data_dir):
     while s.state.turn == turn:
         s.apply(EndPhase(s.to_act()))
     saves = list_saves()
-    assert saves and saves[0][0].name.startswith("autosave-") and saves[0][0].name.endswith("-test_skirmish-turn02.json.gz")
+    assert (
+        saves and saves[0][0].name.startswith("autosave-") and f"-test_skirmish-turn02-g{s.game_id}.json.gz" in saves[0][0].name
+    )
     assert Session.load(saves[0][0]).state.turn == s.state.turn
 
 
@@ -110,3 +112,60 @@ def test_solo_never_hands_off_and_ai_falls_back(skirmish):
     v = observe(s.state, "japanese")
     if "japanese" in s.state.scenario.sides and s.to_act() == "japanese":
         assert agent.act(v, "japanese") is not None
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("pbem-crossing_3_july-turn07-japanese", None),
+        ("Ход 7 для Кэндзи (final)", None),  # any alphabet, spaces and brackets
+        ("", "Type a name"),
+        ("   ", "Type a name"),
+        ("turn/7", "cannot contain /"),
+        ("a:b*c?", "cannot contain * : ?"),
+        ('say "hi"', 'cannot contain "'),
+        ("tab\there", "cannot contain"),
+        (".hidden", "start or end with a dot"),
+        ("CON", "reserved name"),
+        ("x" * 101, "at most 100"),
+    ],
+)
+def test_pbem_file_names_are_checked_with_a_reason(name, words):
+    from game.session import file_name_problem
+
+    why = file_name_problem(name)
+    if words is None:
+        assert why is None
+    else:
+        assert why is not None and words in why
+
+
+def test_pbem_export_under_the_players_name(skirmish, data_dir):
+    from game.session import pbem_dir
+
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "human"})
+    nxt = s.to_act()
+    assert s.pbem_default_name() == f"pbem-test_skirmish-turn01-{nxt}"
+    p = s.export_turn(name="for Kenji, turn 1")
+    assert p == pbem_dir() / "for Kenji, turn 1.json.gz" and p.is_file()
+    back = Session.load(p)
+    assert state_hash(back.state) == state_hash(s.state)
+    assert back.save_path is None and back.save() != p  # F5 on the loaded turn never writes over the mailed file
+    with pytest.raises(ValueError, match="cannot contain /"):
+        s.export_turn(name="../escape")
+    assert not (data_dir / "escape.json.gz").exists()
+
+
+def test_the_load_list_names_each_files_game(skirmish, data_dir):
+    from game.ui.menus import game_colour, save_row
+
+    a = Session.new(skirmish, 1, {"soviet": "human", "japanese": "ai"})
+    b = Session.new(skirmish, 2, {"soviet": "human", "japanese": "human"})
+    pa = a.autosave()
+    pb = b.save()
+    rows = {p: save_row(p, info) for p, info in list_saves()}
+    assert rows[pa].startswith("Autosave ") and f"turn 1 · game {a.game_id[:6]} · " in rows[pa] and "game started" in rows[pa]
+    assert pb.name in rows[pb]
+    assert rows[pb].startswith("Saved ") and f"game {b.game_id[:6]}" in rows[pb]
+    assert "japanese: ai vs soviet: human" in rows[pa]
+    assert game_colour(a.game_id) == game_colour(a.game_id) != game_colour(b.game_id)

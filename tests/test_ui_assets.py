@@ -17,6 +17,9 @@ def test_shipped_fonts_and_licence():
     assert (ASSETS / "DejaVuSans.ttf").is_file() and (ASSETS / "DejaVuSans-Bold.ttf").is_file()
     assert "Bitstream Vera" in (ASSETS / "LICENSE-DejaVu.txt").read_text(encoding="utf-8")
     assert fonts.font_path() == ASSETS / "DejaVuSans.ttf"
+    # the counters' designations: the condensed cut ships too, never a system copy
+    assert fonts.font_path(condensed=True) == ASSETS / "DejaVuSansCondensed.ttf"
+    assert fonts.font_path(bold=True, condensed=True) == ASSETS / "DejaVuSansCondensed-Bold.ttf"
 
 
 def test_cyrillic_glyphs_render():

@@ -146,6 +146,33 @@ def test_air_panel_assigns_aircraft(skirmish, screen):
     s.apply(act)
 
 
+def test_air_panel_withdraws_an_order_until_the_phase_ends(skirmish, screen):
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    to_phase(s, "soviet", "air")
+    g = game(s, screen)
+    unit = g.air_units()[0]
+    click(g, hit_pos(g, f"air_unit:{unit.id}"))
+    game_draw.draw(g, screen)
+    order = click(g, hit_pos(g, "air_assign"))
+    s.apply(order)
+    g.after_apply()
+    game_draw.draw(g, screen)
+    key_ = f"air_withdraw:{order.unit}|{order.mission}|{order.target}"
+    act = click(g, hit_pos(g, key_))  # one Withdraw button per order given
+    assert act == AssignAir("soviet", order.unit, order.mission, order.target, 0)
+    s.apply(act)
+    g.after_apply()
+    game_draw.draw(g, screen)
+    assert s.state.air_orders["soviet"] == [] and s.state.air_units[unit.id].assigned == 0
+    assert not [k for _, k in g.hits.items if k.startswith("air_withdraw:")]
+    # once the side has ended its air phase the orders are final: no button
+    s.apply(order)
+    s.apply(EndPhase("soviet"))
+    if s.state.phase.phase == "air":  # the other side still in the air phase: the panel is read-only
+        game_draw.draw(g, screen)
+        assert not [k for _, k in g.hits.items if k.startswith("air_withdraw:")]
+
+
 def test_hotseat_handoff_draws_nothing_of_the_map(skirmish, screen, monkeypatch):
     app = App(SIZE)
     s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "human"})
@@ -249,3 +276,46 @@ def test_ai_turns_run_in_a_worker_and_the_window_keeps_going(skirmish, screen):
         frames += 1
     assert s.to_act() != "japanese"
     assert frames >= 5
+
+
+def test_tooltips_stay_in_the_map_and_off_a_docked_panel(skirmish, screen):
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    to_phase(s, "soviet", "air")
+    g = game(s, screen)
+    assert g.docked == "air" and g.panel_rect is not None
+    panel, mr = g.panel_rect, g.map_rect
+    shown = 0
+    # the mouse all round the panel (right of it, under it, in the corners) and across the map
+    spots = [(panel.right + dx, panel.y + dy) for dx in (2, 30, 200) for dy in (0, 10, panel.h // 2, panel.h - 5)]
+    spots += [(panel.x + dx, panel.bottom + dy) for dx in (5, panel.w // 2, panel.w - 5) for dy in (2, 20)]
+    spots += [(x, y) for x in range(mr.x + 5, mr.right, 90) for y in range(mr.y + 5, mr.bottom, 110)]
+    spots += [(mr.right - 3, mr.bottom - 3), (mr.right - 3, mr.y + 3), (mr.x + 3, mr.bottom - 3)]
+    for pos in spots:
+        if not mr.collidepoint(pos) or panel.collidepoint(pos):
+            continue
+        g.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+        game_draw.draw(g, screen)
+        if g.tip_box is None:
+            continue
+        shown += 1
+        assert mr.contains(g.tip_box), (pos, g.tip_box)
+        assert not g.tip_box.colliderect(g.panel_rect), (pos, g.tip_box, g.panel_rect)
+    assert shown > 20
+
+
+def test_tip_rect_flips_and_clears_the_panel():
+    from game.ui.hud import tip_rect
+
+    area = pygame.Rect(0, 44, 1000, 700)
+    panel = pygame.Rect(8, 52, 560, 400)
+    # room below right: there
+    assert tip_rect((700, 300), (200, 80), area, panel).topleft == (718, 318)
+    # at the right edge: flipped left, still off the panel
+    r = tip_rect((990, 300), (200, 80), area, panel)
+    assert r.right <= 990 and area.contains(r) and not r.colliderect(panel)
+    # under the panel at the bottom of the map: above the mouse would hit the panel, so beside it
+    r = tip_rect((100, 700), (300, 120), area, panel)
+    assert area.contains(r) and not r.colliderect(panel)
+    # just right of the panel title: below right
+    r = tip_rect((570, 60), (250, 90), area, panel)
+    assert area.contains(r) and not r.colliderect(panel)

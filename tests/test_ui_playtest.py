@@ -203,7 +203,7 @@ def test_history_pops_up_once_per_side_in_hot_seat_and_after_a_load(crossing, sc
         assert app2.game.popups == []
     assert all(p.text.startswith("1939") for p in app2.game.popups)
     app2.game.popups = [Popup("t", "1939-07-02 21:00: text")]
-    assert dialogs.history_text("1939-07-02 21:00: text").startswith("Historically, on 1939-07-02 21:00")
+    assert dialogs.history_text("1939-07-02 21:00: text").startswith("Historically, on 2 July 1939 at 21:00: text")
 
 
 def test_log_wheel_up_goes_back_into_history(skirmish, screen):

@@ -22,7 +22,7 @@ from game.ui.aar_view import AARScreen
 from game.ui.app import App
 from game.ui.game_mode import GameMode
 from game.ui.loading import LoadingMode
-from game.ui.menus import Command, Handoff, MainMenu, ReplayMenu
+from game.ui.menus import Command, Handoff, MainMenu, PbemDialog, ReplayMenu
 from game.ui.replay_view import ReplayMode
 
 pytestmark = pytest.mark.usefixtures("screen")  # conftest: a dummy-driver window, saves in tmp
@@ -223,9 +223,44 @@ def test_pbem_send_from_the_game_menu_then_load_and_play_on(skirmish, screen, tm
     g.command("menu")
     app.draw()
     app.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=hit(g, "pbem"), button=1))
-    assert isinstance(app.mode, MainMenu) and "send this file" in app.mode.message
-    sent = sorted((Path(os.environ["KG_DATA_DIR"]) / "pbem").glob("pbem-*"))
-    assert len(sent) == 1
+    dlg = app.mode
+    assert isinstance(dlg, PbemDialog)
+    nxt = s.to_act()
+    assert dlg.name == f"pbem-test_skirmish-turn{s.state.turn + 1:02d}-{nxt}"  # the name offered
+    # Esc goes back to the game, nothing written
+    app.dispatch(keydown(dlg, pygame.K_ESCAPE))
+    assert app.mode is g and not (Path(os.environ["KG_DATA_DIR"]) / "pbem").exists()
+    g.command("menu")
+    app.draw()
+    app.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=hit(g, "pbem"), button=1))
+    dlg = app.mode
+    # the player names the file; a character no file name may hold is refused, with the reason
+    for _ in range(len(dlg.name)):
+        keydown(dlg, pygame.K_BACKSPACE)
+    for ch in "turn 3/for Kenji":
+        keydown(dlg, 0, uni=ch)
+    app.draw()
+    assert "cannot contain /" in dlg.message
+    assert app.dispatch(keydown(dlg, pygame.K_RETURN)) is None and isinstance(app.mode, PbemDialog) and dlg.path is None
+    assert "cannot contain /" in dlg.message
+    for _ in range(len("/for Kenji")):
+        keydown(dlg, pygame.K_BACKSPACE)
+    for ch in " for Kenji":
+        keydown(dlg, 0, uni=ch)
+    assert dlg.message == ""
+    app.dispatch(keydown(dlg, pygame.K_RETURN))
+    folder = Path(os.environ["KG_DATA_DIR"]) / "pbem"
+    assert dlg.path == folder / "turn 3 for Kenji.json.gz" and dlg.path.exists()
+    app.draw()  # the full path is on screen, to attach to a mail
+    assert "copy" in [k for _, k in dlg.hits.items]
+    app.dispatch(click(dlg, hit(dlg, "done")))
+    assert isinstance(app.mode, MainMenu) and "send this file" in app.mode.message and str(dlg.path) in app.mode.message
+    sent = sorted(folder.glob("*.json.gz"))
+    assert sent == [dlg.path]
+    # sending again under the same name asks first
+    again = PbemDialog(SIZE, "turn 3 for Kenji", folder)
+    assert again.command("send") is None and "already exists" in again.message
+    assert again.command("send") == Command("pbem_write", "turn 3 for Kenji")
     app.dispatch(Command("load", sent[0]))
     settle(app, (Handoff, GameMode))
     assert app.session is not None and state_hash(app.session.state) == state_hash(s.state)
@@ -276,3 +311,98 @@ def test_replay_command_line_without_a_display_or_with_a_bad_file(record_path, t
     err = capsys.readouterr().err
     assert "not a Khalkhin Gol game record" in err and "Traceback" not in err
     assert main(["replay", str(record_path), "--verify"]) == 0
+
+
+def _watch(s: Session, me: str, start: int, screen) -> list:
+    """Everything the hot-seat watch shows, stop by stop: the frame, the last-action line, the
+    turn's log, the buttons, the turn bar's handle; and where a click half way along the bar goes."""
+    m = ReplayMode(Playback.from_session(s, start), SIZE, side=me, locked=True, start=start, back=Command("ready", me))
+    shown = []
+    m.command("home")
+    while True:
+        m.draw(screen)
+        shown.append(
+            (
+                pygame.image.tobytes(screen, "RGB"),
+                m.action_text(),
+                [e.text for e in m.turn_events()],
+                sorted(k for _, k in m.hits.items),
+            )
+        )
+        if m.pb.at_end:
+            break
+        m.command("step:1")
+    for key in ("prev_turn", "home", "next_turn", "end"):
+        m.command(key)
+        m.draw(screen)
+        shown.append((key, pygame.image.tobytes(screen, "RGB")))
+    m._slide(m.slider_rect.centerx)
+    m.draw(screen)
+    shown.append(("slide", pygame.image.tobytes(screen, "RGB"), m.action_text()))
+    return shown
+
+
+def test_hotseat_watch_shows_nothing_of_the_opponents_unseen_actions(skirmish, screen):
+    """Two hot-seat games that differ only in what the watching side could not see — air orders
+    given and withdrawn, moves of unseen units — give the very same watch, stop for stop: same
+    number of steps, same frames (map, turn bar, step counter), same log and last-action line."""
+    from game.actions import AssignAir, Move
+    from game.engine import legal_actions
+
+    me, opp = skirmish.first_side, skirmish.second_side
+    a = Session.new(skirmish, 3, {s: "human" for s in skirmish.sides})
+    b = Session.new(skirmish, 3, {s: "human" for s in skirmish.sides})
+
+    def both(action):
+        a.apply(action)
+        b.apply(action)
+
+    def same_view():
+        va, vb = observe(a.state, me), observe(b.state, me)
+        assert {u.id: u.hex for u in va.units.values()} == {u.id: u.hex for u in vb.units.values()}
+        assert va.spotted == vb.spotted and va.air == vb.air
+
+    # 1. the opponent's air phase: in game b it gives an order and withdraws it
+    while not (a.to_act() == opp and a.state.phase.phase == "air"):
+        both(EndPhase(a.to_act()))
+    start = len(a.actions)
+    order = next(x for x in legal_actions(b.state, opp) if isinstance(x, AssignAir))
+    b.apply(order)
+    b.apply(AssignAir(opp, order.unit, order.mission, order.target, 0))
+    b.apply(AssignAir(opp, order.unit, order.mission, order.target, max(1, order.aircraft // 2)))
+    b.apply(AssignAir(opp, order.unit, order.mission, order.target, 0))
+    both(EndPhase(opp))
+    assert a.to_act() == me and len(b.actions) == len(a.actions) + 4
+    same_view()
+    wa, wb = _watch(a, me, start, screen), _watch(b, me, start, screen)
+    assert len(wa) == len(wb) and wa == wb
+
+    # 2. the opponent's supply, movement and combat: in game b two of its unseen units move
+    while a.to_act() != opp:
+        both(EndPhase(a.to_act()))
+    start_a, start_b = len(a.actions), len(b.actions)  # where the opponent took the seat, in each game
+    while a.state.phase.phase != "movement":
+        both(EndPhase(opp))
+    moved = 0
+    mine = [u.hex for u in a.state.units.values() if u.side == me and u.active]
+    for u in sorted(b.state.units.values(), key=lambda u: u.id):
+        if moved == 2 or u.side != opp or not u.active or u.id in b.state.spotted[me]:
+            continue
+        far = [
+            x
+            for x in legal_actions(b.state, opp, unit=u.id)
+            if isinstance(x, Move) and min(max(abs(x.to[0] - h[0]), abs(x.to[1] - h[1])) for h in mine) > 4
+        ]
+        if not far:
+            continue
+        events = b.apply(far[0])
+        assert not any(e.seen_by(me) for e in events if e.kind != "phase_end")
+        assert u.id not in b.state.spotted[me]
+        moved += 1
+    assert moved == 2, "no unseen opponent unit could move out of sight"
+    while a.to_act() == opp:
+        both(EndPhase(opp))
+    same_view()
+    wa, wb = _watch(a, me, start_a, screen), _watch(b, me, start_b, screen)
+    assert len(wa) == len(wb) and wa == wb
+    assert any(t[1] != wa[0][1] for t in wa[1:-6])  # and the watch does show something: the phases go by

@@ -82,6 +82,9 @@ def assign(state: State, a: AssignAir, events: list[Event]) -> None:
             raise IllegalAction(f"'{a.target}' is not an enemy airfield")
     elif a.target not in state.air["control"]:
         raise IllegalAction(f"'{a.target}' is not an air zone")
+    if a.aircraft == 0:
+        _withdraw(state, au, a, events)
+        return
     free = available(state, au)
     if not 1 <= a.aircraft <= free:
         raise IllegalAction(f"{_name(state, au.id)} has {free} serviceable aircraft free, not {a.aircraft}")
@@ -94,6 +97,40 @@ def assign(state: State, a: AssignAir, events: list[Event]) -> None:
             visible_to=a.side,
         )
     )
+
+
+def _withdraw(state: State, au: AirUnit, a: AssignAir, events: list[Event]) -> None:
+    """Take back every aircraft the unit has on this mission over this target (its own air
+    phase only, before the side ends it: ``apply`` checks whose phase it is). Hidden like the
+    order itself; nothing random, nothing else changes."""
+    orders = state.air_orders[a.side]
+    mine = [o for o in orders if (o["unit"], o["mission"], o["target"]) == (a.unit, a.mission, a.target)]
+    if not mine:
+        raise IllegalAction(f"{_name(state, au.id)} has no order for {a.mission.replace('_', ' ')} over {a.target} to withdraw")
+    back = sum(o["aircraft"] for o in mine)
+    state.air_orders[a.side] = [o for o in orders if (o["unit"], o["mission"], o["target"]) != (a.unit, a.mission, a.target)]
+    au.assigned -= back
+    events.append(
+        Event(
+            "air_order",
+            f"{_name(state, au.id)}: order for {a.mission.replace('_', ' ')} over {a.target} withdrawn ({back} aircraft free again)",
+            visible_to=a.side,
+            data={"unit": a.unit, "mission": a.mission, "target": a.target, "aircraft": -back},
+        )
+    )
+
+
+def order_groups(orders: list[dict]) -> list[dict]:
+    """A side's orders merged by unit, mission and target, in the order first given: one line
+    (and one 'withdraw' choice) per assignment however many times aircraft were added to it."""
+    out: dict[tuple[str, str, str], dict] = {}
+    for o in orders:
+        key = (o["unit"], o["mission"], o["target"])
+        if key in out:
+            out[key]["aircraft"] += o["aircraft"]
+        else:
+            out[key] = dict(o)
+    return list(out.values())
 
 
 def _name(state: State, uid: str) -> str:

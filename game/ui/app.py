@@ -20,7 +20,17 @@ from game.scenario.loader import load_scenario_checked, scenario_ids
 from game.session import SaveError, Session
 from game.ui import game_draw
 from game.ui.game_mode import GameMode
-from game.ui.menus import Command, Handoff, HistoryMenu, LoadMenu, MainMenu, NewGameMenu, ReplayMenu, RulesScreen
+from game.ui.menus import (
+    Command,
+    Handoff,
+    HistoryMenu,
+    LoadMenu,
+    MainMenu,
+    NewGameMenu,
+    PbemDialog,
+    ReplayMenu,
+    RulesScreen,
+)
 
 DEFAULT_SIZE = (1600, 1000)
 WATCH_DELAY_S = 0.15  # between AI actions when nobody human plays, so the battle can be followed
@@ -208,6 +218,10 @@ class App:
             self.start_game(c.arg)
         elif c.name == "pbem_send":
             self._send_turn()
+        elif c.name == "pbem_write":
+            self._pbem_write(str(c.arg))
+        elif c.name == "pbem_done":
+            self._pbem_done(c.arg)
         elif c.name == "ready" and self.session is not None:
             self.session.viewer = str(c.arg)
             self.session.seat_marks[str(c.arg)] = len(self.session.actions)
@@ -273,7 +287,8 @@ class App:
             others = [s.seat_marks[o] for o in s.scenario.sides if o != side and o in s.seat_marks]
             start = max(others) if others else 0
             pb = Playback.from_session(s, start)
-            self.mode = ReplayMode(pb, self.size, side=side, locked=True, start=start, back=Command("ready", side))
+            zoom = int(self.cams.get(side, {}).get("zoom", 4))  # as close as this player looks at the map
+            self.mode = ReplayMode(pb, self.size, side=side, locked=True, start=start, back=Command("ready", side), zoom=zoom)
 
     def _game_wants(self, g: GameMode) -> None:
         """A seat asked for something outside the map: send the turn, or the report."""
@@ -300,19 +315,34 @@ class App:
             _ = AARScreen
 
     def _send_turn(self) -> None:
-        """Play by e-mail: write the file, then leave the seat (the other player plays from the file)."""
+        """Play by e-mail: the dialog to name the file (Cancel goes back where the player was)."""
         s = self.session
         if s is None:
             return
-        try:
-            path = s.export_turn()
-        except OSError as e:
-            if self.game is not None:
-                self.game.toast(f"Could not write the turn file: {e}", 8.0, (255, 120, 100))
+        from game.session import pbem_dir
+
+        self.mode = PbemDialog(
+            self.size, s.pbem_default_name(), pbem_dir(), s.to_act(), Command("resume", self.mode), own_side=s.viewer
+        )
+
+    def _pbem_write(self, name: str) -> None:
+        """Write the named turn file; the dialog then shows its full path."""
+        s = self.session
+        dlg = self.mode
+        if s is None or not isinstance(dlg, PbemDialog):
             return
-        nxt = s.to_act()
+        try:
+            path = s.export_turn(name=name)
+        except (OSError, ValueError) as e:
+            dlg.failed(str(e))
+            return
+        dlg.written(path)
+
+    def _pbem_done(self, path: Any) -> None:
+        """After sending: leave the seat (the other player plays from the file)."""
+        nxt = self.session.to_act() if self.session is not None else None
         self.open("main")
-        if isinstance(self.mode, MainMenu):
+        if isinstance(self.mode, MainMenu) and path is not None:
             who = f"the {nxt.capitalize()} player" if nxt else "the other player"
             self.mode.message = f"Turn written to {path} — send this file to {who}; they open it with Load game."
 

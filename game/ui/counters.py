@@ -3,6 +3,8 @@ echelon above it and the strength below. Each look is drawn once and cached."""
 
 from __future__ import annotations
 
+import re
+
 import pygame
 
 from game.ui import fonts, theme
@@ -21,6 +23,152 @@ def echelon(type_id: str) -> str:
     return "II"
 
 
+# --- the unit's designation: "11TB/1", "26IR/2", "149RR" --------------------------------------
+
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
+_WORD = {  # parent-formation words -> letters ("11th Tank Brigade" -> 11TB)
+    "infantry": "I", "rifle": "R", "motorized": "M", "motor": "M", "motorised": "M", "tank": "T",
+    "brigade": "B", "bde": "B", "regiment": "R", "regt": "R", "rgt": "R", "division": "D", "div": "D",
+    "cavalry": "C", "cav": "C", "armoured": "A", "armored": "A", "artillery": "A", "engineer": "E",
+    "airborne": "A", "heavy": "H", "independent": "I", "field": "F", "guard": "G", "mg": "MG",
+    "battalion": "B", "bn": "B", "rd": "RD", "mrd": "MRD", "sd": "SD", "mab": "MAB", "tankette": "T", "company": "C",
+}  # fmt: skip
+_SUB = (  # what a battalion without a number is, in one or two letters ("artillery bn" -> A)
+    ("anti-tank", "AT"), ("flame", "F"), ("rifle-mg", "MG"), ("motor rifle", "MR"), ("mg", "MG"),
+    ("reconnaissance", "R"), ("recon", "R"), ("sapper", "S"), ("engineer", "E"), ("light", "L"),
+    ("howitzer", "H"), ("heavy", "H"), ("gun", "G"), ("artillery", "A"), ("armoured", "A"), ("armored", "A"),
+    ("tankette", "Tk"), ("tank", "T"), ("battery", "Bty"), ("pontoon", "P"), ("infantry", "I"), ("cavalry", "C"),
+)  # fmt: skip
+_SIDE_PREFIX = {"s", "su", "sov", "j", "jp", "jap", "m", "mk", "mn", "mpra"}
+_RANKS = {"lt", "capt", "maj", "col", "gen", "lt.", "col.", "maj."}
+_SUBUNIT = re.compile(r"\b(bn|battalion|battery|company)\b|^\d+(st|nd|rd|th) regiment\b", re.I)
+_TERMINAL = {"division", "div", "rd", "mrd", "sd", "brigade", "bde", "regiment", "regt", "rgt", "battalion"}
+_GENERIC = {"army", "group", "relief", "force", "front"}
+
+
+def _ordinal(word: str) -> str | None:
+    m = re.fullmatch(r"(\d+)(st|nd|rd|th)?", word)
+    return m.group(1) if m else None
+
+
+def _split_formation(text: str) -> tuple[str, str]:
+    """'57th RD artillery' -> ('57th RD', 'artillery'): lower-case words after the formation's
+    last word (division, brigade, regiment…) say which of its sub-units this is."""
+    words = text.split()
+    last = max((i for i, w in enumerate(words) if w.lower() in _TERMINAL), default=-1)
+    if 0 <= last < len(words) - 1 and all(w[0].islower() for w in words[last + 1 :]):
+        return " ".join(words[: last + 1]), " ".join(words[last + 1 :])
+    return text, ""
+
+
+def _formation(text: str) -> str:
+    """'11th Tank Brigade' -> '11TB', 'Khingan Cavalry Division' -> 'KCD', '57th RD' -> '57RD'."""
+    out = ""
+    words = [w for w in re.split(r"[\s\-]+", text.strip()) if w]
+    if words and words[-1].lower() == "infantry":  # 'I/71st Infantry': the regiment
+        words.append("Regiment")
+    for w in words:
+        if not w:
+            continue
+        n = _ordinal(w)
+        if n is not None:
+            out += n
+        elif w.lower() in _WORD:
+            out += _WORD[w.lower()]
+        elif w[0].isupper() and w.lower() not in _RANKS:
+            out += w[0]
+    return out
+
+
+def _sub(text: str) -> str:
+    """'1st armoured-car bn' -> '1', 'II' -> '2', 'howitzer bn (122 mm)' -> 'H'."""
+    text = re.sub(r"\d+\s*(cm|mm)\b", "", text).strip()  # calibres are not numbers of battalions
+    words = [w for w in re.split(r"[\s/]+", text) if w]
+    low = text.lower()
+    kind = next((code for key, code in _SUB if key in low), "")
+    for k, w in enumerate(words):
+        n = _ordinal(w) or _ROMAN.get(w)
+        if n:
+            return n if k == 0 else kind + n  # '1st armoured-car bn' -> 1, 'heavy artillery bn 2' -> H2
+    return kind
+
+
+def designation(name: str, uid: str = "") -> str:
+    """A short designation for a counter, read from the unit's name (its id when the name
+    gives nothing): '1st Tank Bn, 11th Tank Brigade (BT-5)' -> '11TB/1',
+    'II/26th Infantry Regt (Sumi)' -> '26IR/2', '149th Rifle Regiment' -> '149RR'."""
+    text = re.sub(r"\([^)]*\)", "", name).strip()  # commanders, equipment, notes
+    text = re.split(r",\s*less\b", text)[0]
+    m = re.match(r"^(I{1,3}|IV|VI?)/(.+)$", text)
+    if m:  # Japanese style: II/26th Infantry Regt
+        parent, sub = m.group(2), _ROMAN[m.group(1)]
+    else:
+        parts = [p.strip() for p in re.split(r"[,:]", text) if p.strip()]
+        if len(parts) >= 2:
+            # the sub-unit is the part that says 'bn' (or 'battery', 'company'); the other the parent
+            first_sub = _SUBUNIT.search(parts[0]) is not None and _SUBUNIT.search(parts[1]) is None
+            sub_t, parent = (parts[0], parts[1]) if first_sub else (parts[1], parts[0])
+        else:
+            parent, sub_t = text, ""
+        parent, rest = _split_formation(parent)
+        sub = _sub(sub_t) or (_sub(rest) if rest else "")
+        if not sub and rest and not sub_t:
+            sub = _sub(rest)
+    code = _formation(parent)
+    if not any(c.isdigit() for c in code):  # a named detachment: its name, or the id's words
+        words = [w for w in re.findall(r"[A-Za-z']+", parent) if w[0].isupper() and w.lower() not in _RANKS]
+        if words and words[0].lower() not in _GENERIC and not sub:
+            return re.sub(r"'s$", "", words[0])
+        if words and words[0].lower() in _GENERIC and sub:  # 'Relief force: cavalry regiment' -> Rel/C
+            return f"{words[0][:3]}/{sub}"
+        if len(code) < 2 or (words and words[0].lower() in _GENERIC):
+            return _from_id(uid)
+    return f"{code}/{sub}" if sub else code
+
+
+def _from_id(uid: str) -> str:
+    """'s_pont_1' -> 'Pont/1', 'j_rel_cav' -> 'Rel/Cav': the last resort."""
+    toks = [t for t in uid.split("_") if t]
+    if toks and toks[0].lower() in _SIDE_PREFIX and len(toks) > 1:
+        toks = toks[1:]
+    elif toks:
+        toks[0] = re.sub(r"^[a-z]{1,2}(?=\d)", "", toks[0])
+    return "/".join(t.capitalize() for t in toks[:3]) or uid[:6]  # mixed case: narrower
+
+
+def designations(scenario) -> dict[str, str]:
+    """Every unit's designation in a scenario (a ``short:`` field wins when the scenario has
+    one), made unique: units that would read alike get the number at the end of their id."""
+    cached = _designations.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    out: dict[str, str] = {}
+    for spec in scenario.units:
+        short = getattr(spec, "short", None)
+        out[spec.id] = str(short) if short else designation(getattr(spec, "name", "") or spec.id, spec.id)
+    seen: dict[str, list[str]] = {}
+    for uid, d in out.items():
+        seen.setdefault(d, []).append(uid)
+    shorts = {spec.id for spec in scenario.units if getattr(spec, "short", None)}
+    for d, ids in seen.items():
+        ids = [u for u in ids if u not in shorts]
+        if len(ids) < 2:
+            continue
+        tails = [(re.search(r"(\d+)$", u) or [None, None])[1] for u in ids]
+        unique = None not in tails and len(set(tails)) == len(tails)
+        for k, uid in enumerate(ids):
+            out[uid] = f"{d}{tails[k] if unique else k + 1}"
+    if len(_designations) > 8:
+        _designations.clear()
+    _designations[id(scenario)] = (scenario, out)
+    return out
+
+
+_designations: dict[int, tuple[object, dict[str, str]]] = {}
+
+DESIGNATION_MIN_HEX = 21  # hex radius (px) from which counters carry their designation (the game's default zoom)
+
+
 def strength_text(u) -> str:
     """The count that matters most for the unit's branch: tanks for tanks, guns for guns, else men."""
 
@@ -36,7 +184,59 @@ def strength_text(u) -> str:
 
 def counter_size(hex_size: int) -> tuple[int, int]:
     w = max(12, int(hex_size * 1.45))
-    return w, max(10, int(w * 0.82))
+    h = max(10, int(w * 0.82))
+    if hex_size >= DESIGNATION_MIN_HEX:  # a line more for the designation
+        w = int(hex_size * 1.62)
+        h = int(w * 0.9)
+    return w, h
+
+
+def _ink(t: pygame.Surface) -> pygame.Surface:
+    """A rendered text cropped to its ink: small counters have no pixel to spare."""
+    r = t.get_bounding_rect()
+    return t.subsurface(r) if r.w and r.h else t
+
+
+def _shorter(label: str) -> list[str]:
+    """The designation, then shorter forms for a narrow counter: the formation's letters cut
+    one by one ('149MRR/1', '149MR/1', '149M/1', '149/1'), the sub-unit always kept."""
+    out = [label]
+    if label.isalpha() and len(label) > 4:  # a name ('Aleshkin'): shortened with a dot ('Alesh.')
+        return out + [label[:k] + "." for k in range(min(len(label) - 1, 6), 2, -1)]
+    m = re.match(r"^(\d+)([A-Za-z]+)(/.*)?$", label)
+    if m:
+        num, letters, rest = m.group(1), m.group(2), m.group(3) or ""
+        out += [num + letters[:k] + rest for k in range(len(letters) - 1, -1, -1) if rest or k]
+    return out
+
+
+def _fit_text(s: str, size: int, width: int, colour, bold: bool = False) -> pygame.Surface:
+    return fit_label(s, size, width, colour, bold)[0]
+
+
+def fit_label(s: str, size: int, width: int, colour=(250, 250, 250), bold: bool = True) -> tuple[pygame.Surface, str]:
+    """The text at ``size`` or a size smaller (condensed letters), squeezed sideways up to 85%
+    if need be, in its shorter forms if it still does not fit, cut only as a last resort.
+    Returns the drawing and the text it shows."""
+    smallest = max(9, round(size * 0.72)) if size > 9 else size  # a smaller font before a shorter name
+    for cand in _shorter(s):
+        for sz in range(size, min(size, smallest) - 1, -1):
+            t = _ink(fonts.text(cand, max(6, sz), colour, bold, condensed=True))
+            if t.get_width() <= width:
+                return t, cand
+            if t.get_width() * 0.85 <= width:
+                return pygame.transform.smoothscale(t, (width, t.get_height())), cand
+    while len(s) > 1 and _ink(fonts.text(s, max(6, size - 1), colour, bold, True)).get_width() > width:
+        s = s[:-1]
+    return _ink(fonts.text(s, max(6, size - 1), colour, bold, True)), s
+
+
+def label_font_size(hex_size: int) -> int:
+    return max(8, round(hex_size * 0.48))
+
+
+def strength_font_size(hex_size: int) -> int:
+    return max(7, round(hex_size * 0.43))
 
 
 def _symbol(surf: pygame.Surface, sym: str, r: pygame.Rect, col) -> None:
@@ -73,10 +273,18 @@ def _symbol(surf: pygame.Surface, sym: str, r: pygame.Rect, col) -> None:
 
 
 def counter(
-    side: str, symbol: str, type_id: str, strength: str, hex_size: int, supply_flag: int = 0, spent: bool = False
+    side: str,
+    symbol: str,
+    type_id: str,
+    strength: str,
+    hex_size: int,
+    supply_flag: int = 0,
+    spent: bool = False,
+    label: str = "",
 ) -> pygame.Surface:
-    """supply_flag: 0 fine, 1 low, 2 out. spent: no movement points / has fought (drawn paler)."""
-    key = (side, symbol, type_id, strength, hex_size, supply_flag, spent)
+    """supply_flag: 0 fine, 1 low, 2 out. spent: no movement points / has fought (drawn paler).
+    label: the unit's designation ('11TB/1'), along the top from DESIGNATION_MIN_HEX up."""
+    key = (side, symbol, type_id, strength, hex_size, supply_flag, spent, label)
     s = _cache.get(key)
     if s is not None:
         return s
@@ -89,15 +297,26 @@ def counter(
     pygame.draw.rect(s, base, s.get_rect().inflate(-2, -2), border_radius=2)
     white = (250, 250, 250)
     big = hex_size >= 14
-    frame = pygame.Rect(0, 0, int(w * 0.62), int(h * (0.42 if big else 0.6)))
-    frame.center = (w // 2, int(h * (0.45 if big else 0.5)))
-    _symbol(s, symbol, frame, white)
-    if big:
-        fs = max(7, int(h * 0.26))
-        st = fonts.text(strength, fs, white, bold=True)
-        s.blit(st, st.get_rect(midbottom=(w // 2, h - 1)))
-        ech = fonts.text(echelon(type_id), max(6, int(h * 0.18)), white, bold=True)
-        s.blit(ech, ech.get_rect(midbottom=(w // 2, frame.top + 1)))
+    if label and hex_size >= DESIGNATION_MIN_HEX:
+        # three ink-tight rows: the designation, the branch symbol, the strength
+        top = _fit_text(label, label_font_size(hex_size), w - 4, white, bold=True)
+        st = _fit_text(strength, strength_font_size(hex_size), w - 4, white, bold=True)
+        s.blit(top, top.get_rect(midtop=(w // 2, 2)))
+        s.blit(st, st.get_rect(midbottom=(w // 2, h - 2)))
+        room = pygame.Rect(0, 3 + top.get_height(), w, h - 6 - top.get_height() - st.get_height())
+        frame = pygame.Rect(0, 0, int(w * 0.5), max(4, min(room.h, int(w * 0.36))))
+        frame.center = room.center
+        _symbol(s, symbol, frame, white)
+    else:
+        frame = pygame.Rect(0, 0, int(w * 0.62), int(h * (0.42 if big else 0.6)))
+        frame.center = (w // 2, int(h * (0.45 if big else 0.5)))
+        _symbol(s, symbol, frame, white)
+        if big:
+            fs = max(7, int(h * 0.26))
+            st = fonts.text(strength, fs, white, bold=True)
+            s.blit(st, st.get_rect(midbottom=(w // 2, h - 1)))
+            ech = fonts.text(echelon(type_id), max(6, int(h * 0.18)), white, bold=True)
+            s.blit(ech, ech.get_rect(midbottom=(w // 2, frame.top + 1)))
     if supply_flag:
         col = theme.WARN if supply_flag == 1 else theme.BAD
         t = max(4, w // 5)

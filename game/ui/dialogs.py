@@ -139,6 +139,13 @@ def history_text(text: str) -> str:
     """A documented event reads as history: 'Historically, on 20 August 05:45: …'."""
     when, sep, rest = text.partition(": ")
     if sep and when[:4].isdigit():
+        from datetime import datetime
+
+        try:  # '1939-07-02 08:00' reads as '2 July 1939 at 08:00'
+            t = datetime.fromisoformat(when.strip())
+            when = f"{t.day} {t:%B %Y} at {t:%H:%M}"
+        except ValueError:
+            pass
         return f"Historically, on {when}: {rest}"
     return f"Historically: {text}"
 
@@ -148,7 +155,11 @@ def popup(m: GameMode, screen: pygame.Surface) -> None:
     news of this game."""
     p = m.popups[0]
     _dim(screen, m.map_rect)
-    rect = _center_rect(m, 620, 320)
+    # as tall as its text: a short event in a tall box reads as something missing
+    width = 620
+    body = len(fonts.wrap(history_text(p.text), 14, width - 28)) * fonts.font(14).get_linesize()
+    src = len(fonts.wrap(f"Source: {p.source}", 12, width - 28)) * fonts.font(12).get_linesize() + 6 if p.source else 0
+    rect = _center_rect(m, width, max(200, min(420, 40 + 26 + body + src + 70)))
     y = panel(screen, rect, "History — on this day in 1939", 255)
     y = label(screen, p.title or "", rect.x + 14, y, 16, theme.ACCENT, True) + 4
     y = paragraph(screen, history_text(p.text), rect.x + 14, y, rect.w - 28, 14, theme.TEXT, rect.bottom - 70)

@@ -15,8 +15,15 @@ _CANDIDATES = (
 )
 
 
-def font_path(bold: bool = False) -> Path | None:
-    """The shipped font first, then a system copy; None falls back to pygame's own font."""
+def font_path(bold: bool = False, condensed: bool = False) -> Path | None:
+    """The shipped font first, then a system copy; None falls back to pygame's own font.
+    ``condensed`` (DejaVu Sans Condensed, for counter designations) falls back to the normal
+    width when neither the assets nor the system have it."""
+    if condensed:
+        name = "DejaVuSansCondensed-Bold.ttf" if bold else "DejaVuSansCondensed.ttf"
+        for folder in _CANDIDATES:
+            if (folder / name).is_file():
+                return folder / name
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     for folder in _CANDIDATES:
         p = folder / name
@@ -26,23 +33,23 @@ def font_path(bold: bool = False) -> Path | None:
 
 
 @lru_cache(maxsize=64)
-def font(size: int, bold: bool = False) -> pygame.font.Font:
+def font(size: int, bold: bool = False, condensed: bool = False) -> pygame.font.Font:
     if not pygame.font.get_init():
         pygame.font.init()
-    p = font_path(bold)
+    p = font_path(bold, condensed)
     return pygame.font.Font(str(p) if p else None, max(6, int(size)))
 
 
 _text_cache: dict[tuple, pygame.Surface] = {}
 
 
-def text(s: str, size: int, color: tuple[int, int, int], bold: bool = False) -> pygame.Surface:
-    key = (s, size, color, bold)
+def text(s: str, size: int, color: tuple[int, int, int], bold: bool = False, condensed: bool = False) -> pygame.Surface:
+    key = (s, size, color, bold, condensed)
     surf = _text_cache.get(key)
     if surf is None:
         if len(_text_cache) > 4000:
             _text_cache.clear()
-        surf = font(size, bold).render(s, True, color)
+        surf = font(size, bold, condensed).render(s, True, color)
         _text_cache[key] = surf
     return surf
 

@@ -97,6 +97,7 @@ class GameMode:
         self.modal: str | None = None
         self.docked: str | None = None  # air | supply: side panels that leave the map usable
         self.panel_rect: pygame.Rect | None = None  # where the docked panel was drawn: it eats clicks
+        self.tip_box: pygame.Rect | None = None  # where the tooltip was drawn last frame (None: none)
         self.attack: AttackPlan | None = None
         self.airpick = AirPick()
         self.toasts: list[Toast] = []
@@ -806,6 +807,12 @@ class GameMode:
                 p.count = max(1, min(free, p.count + int(arg)))
             except ValueError:
                 pass
+        elif name == "air_withdraw" and self.side:
+            unit, mission, target = (arg.split("|") + ["", "", ""])[:3]
+            if any((o["unit"], o["mission"], o["target"]) == (unit, mission, target) for o in v.air_orders.get(self.side, [])):
+                if p.unit == unit:
+                    p.count = 0  # the free count changes: pick it again
+                return AssignAir(self.side, unit, mission, target, 0)  # 0 aircraft: withdraw the order
         elif name == "air_assign":
             if p.unit and p.mission and p.target and p.count > 0 and self.side:
                 a = AssignAir(self.side, p.unit, p.mission, p.target, p.count)

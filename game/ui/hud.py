@@ -360,9 +360,33 @@ def _log_lines(m: GameMode, rect: pygame.Rect) -> list[tuple[str, tuple[int, int
     return lines
 
 
+def tip_rect(mouse: tuple[int, int], size: tuple[int, int], area: pygame.Rect, avoid: pygame.Rect | None = None) -> pygame.Rect:
+    """Where a tooltip goes: beside the mouse (below right, below left, above right, above
+    left — the first that fits), always inside the map area and never over a docked panel
+    (its title and buttons stay readable); pushed clear of the panel if no corner fits."""
+    w, h = size
+    mx, my = mouse
+    inner = area.inflate(-8, -8)
+    spots = [(mx + 18, my + 18), (mx - w - 10, my + 18), (mx + 18, my - h - 10), (mx - w - 10, my - h - 10)]
+    boxes = [pygame.Rect(x, y, w, h) for x, y in spots]
+    for b in boxes:
+        if inner.contains(b) and (avoid is None or not b.colliderect(avoid)):
+            return b
+    b = boxes[0].clamp(inner) if w <= inner.w and h <= inner.h else pygame.Rect(inner.x, inner.y, w, h)
+    if avoid is not None and b.colliderect(avoid):
+        # beside the panel if there is room, else under it; the mouse side wins a tie
+        right = pygame.Rect(avoid.right + 6, b.y, w, h)
+        below = pygame.Rect(b.x, avoid.bottom + 6, w, h)
+        for alt in (right, below):
+            if inner.contains(alt.clamp(inner)) and not alt.clamp(inner).colliderect(avoid):
+                return alt.clamp(inner)
+    return b
+
+
 def tooltip(m: GameMode, screen: pygame.Surface) -> None:
     """What is under the mouse: terrain, places, objectives, depots, crossings, known units."""
     h = m.marks.hover
+    m.tip_box = None
     if h is None or m.modal is not None and m.modal != "result_seen" or m._drag is not None:
         return
     v = m.view
@@ -408,12 +432,9 @@ def tooltip(m: GameMode, screen: pygame.Surface) -> None:
     surfs = [fonts.text(t, 12, c, b) for t, c, b in lines]
     w = max(s.get_width() for s in surfs) + 14
     hh = sum(s.get_height() for s in surfs) + 10
-    x, y = m.mouse[0] + 18, m.mouse[1] + 18
-    if x + w > m.map_rect.right:
-        x = max(m.map_rect.x + 4, m.mouse[0] - w - 10)
-    if y + hh > screen.get_height():
-        y = m.mouse[1] - hh - 10
-    box = pygame.Rect(x, y, w, hh)
+    box = tip_rect(m.mouse, (w, hh), m.map_rect, m.panel_rect if m.docked else None)
+    m.tip_box = box
+    x, y = box.topleft
     pygame.draw.rect(screen, (18, 20, 24), box, border_radius=4)
     pygame.draw.rect(screen, theme.PANEL_EDGE, box, 1, border_radius=4)
     yy = y + 5

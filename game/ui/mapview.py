@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from game.engine import current_actors
 from game.hexgrid import Hex
 from game.rules import movement, supply
 from game.scenario.model import Scenario
@@ -136,8 +137,8 @@ class MapView:
         wr = surf.get_rect()
         self._counter_rects = {}
         self._depots(surf, wr, wc, view)
+        self._objectives(surf, wr, wc, view)  # under the counters: a star never hides a designation
         self._units(surf, wr, wc, view, marks)
-        self._objectives(surf, wr, wc, view)
         self._world = (key, surf)
         return surf
 
@@ -269,7 +270,7 @@ class MapView:
             for k in range(10):
                 ang = -math.pi / 2 + k * math.pi / 5
                 rr = r if k % 2 == 0 else r * 0.45
-                pts.append((x + s * 0.62 + rr * math.cos(ang), y - s * 0.62 + rr * math.sin(ang)))
+                pts.append((x + s * 0.7 + rr * math.cos(ang), y - s * 0.7 + rr * math.sin(ang)))
             pygame.draw.polygon(screen, col, pts)
             pygame.draw.polygon(screen, (20, 20, 20), pts, 1)
 
@@ -365,7 +366,9 @@ class MapView:
                 stacks.setdefault(u.hex, []).append(u)
         w, h = counters.counter_size(s)
         step = max(2, s // 6)
+        names = counters.designations(view.scenario) if s >= counters.DESIGNATION_MIN_HEX else {}
         phase = view.phase.phase
+        own_turn = marks.side is not None and marks.side in current_actors(view)  # paler 'spent' counters only then
         for hx, units in stacks.items():
             x, y = self._to_screen(rect, cam, hx)
             if not rect.inflate(2 * w, 2 * h).collidepoint(x, y):
@@ -374,8 +377,14 @@ class MapView:
             n = len(units)
             for k, u in enumerate(units):
                 ut = view.scenario.unit_type(u.type)
-                spent = u.side == marks.side and ((phase == "movement" and u.mp <= 1e-9) or (phase == "combat" and u.acted))
-                surf = counters.counter(u.side, ut.symbol, u.type, counters.strength_text(u), s, supply_flag(view, u), spent)
+                spent = (
+                    own_turn
+                    and u.side == marks.side
+                    and ((phase == "movement" and u.mp <= 1e-9) or (phase == "combat" and u.acted))
+                )
+                surf = counters.counter(
+                    u.side, ut.symbol, u.type, counters.strength_text(u), s, supply_flag(view, u), spent, names.get(u.id, "")
+                )
                 off = (k - (n - 1)) * step
                 r = surf.get_rect(center=(int(x + off), int(y + off)))
                 screen.blit(surf, r)

@@ -286,7 +286,8 @@ class NewGameMenu(MenuBase):
 class LoadMenu(MenuBase):
     title = "Load game"
     note = (
-        "Saved games, the autosaves of the last ten turns and play-by-e-mail turns (pbem-…). Newest first. "
+        "Saved games, each game's autosaves of its last ten turns and play-by-e-mail turns. Newest first; "
+        "the coloured mark and 'game …' tell which game a file belongs to. "
         "Every file is checked by replaying it: a changed or damaged one is refused."
     )
     verb = "load"
@@ -315,26 +316,23 @@ class LoadMenu(MenuBase):
                 txt = f"{p.name} — unreadable: {info['error']}"
                 enabled = False
             else:
-                ag = info.get("agents") or {}
-                who = " vs ".join(f"{k}: {v}" for k, v in ag.items())
-                over = " · finished" if info.get("final_hash") else ""
-                nxt = f" · {info.get('to_act')} to play" if info.get("kind") == "pbem" and info.get("to_act") else ""
-                txt = (
-                    f"{p.name} — {info.get('scenario')} ({info.get('variant')}), turn {(info.get('turn') or 0) + 1}, "
-                    f"{info.get('n_actions')} actions · {who}{over}{nxt}"
-                )
+                txt = save_row(p, info)
                 enabled = True
+            gid = info.get("game_id")
+            sw = 10 if gid else 0  # a colour per game: its autosaves and saves are easy to tell apart
             button(
                 screen,
                 self.hits,
-                pygame.Rect(x, y, w, 30),
-                fit(txt, 13, w - 20),  # one size for every row: long names end in an ellipsis
+                pygame.Rect(x + sw, y, w - sw, 30),
+                fit(txt, 13, w - sw - 20),  # one size for every row: long names end in an ellipsis
                 f"pick:{i + self.scroll}",
                 enabled=enabled,
                 size=13,
                 mouse=self.mouse,
                 left=True,
             )
+            if gid:
+                pygame.draw.rect(screen, game_colour(gid), (x, y + 2, 6, 26), border_radius=2)
             y += 34
         if self.message:
             paragraph(screen, self.message, x, rect.bottom - 120, w, 13, theme.WARN, rect.bottom - 62)
@@ -391,6 +389,48 @@ class LoadMenu(MenuBase):
                 return None
             return Command(self.verb, Path(text).expanduser())
         return super().command(key)
+
+
+KIND_NAMES = {"autosave": "Autosave", "save": "Saved", "pbem": "E-mail turn", "history": "Documented course"}
+
+
+def _short_time(iso: Any) -> str:
+    """'2026-11-23T03:10:00Z' as '23 Nov 03:10' (UTC, as saved); '' when missing or odd."""
+    from datetime import datetime
+
+    try:
+        return datetime.strptime(str(iso), "%Y-%m-%dT%H:%M:%SZ").strftime("%d %b %H:%M")
+    except ValueError:
+        return ""
+
+
+def save_row(p: Path, info: dict[str, Any]) -> str:
+    """One line of the load list: what kind of file, which game and where it stands, the file last."""
+    kind = KIND_NAMES.get(str(info.get("kind")), "Record")
+    ag = info.get("agents") or {}
+    who = " vs ".join(f"{k}: {v}" for k, v in ag.items())
+    over = " · finished" if info.get("final_hash") else ""
+    nxt = f" · {info.get('to_act')} to play" if info.get("kind") == "pbem" and info.get("to_act") else ""
+    saved = _short_time(info.get("saved_at"))
+    gid = info.get("game_id")
+    game = f" · game {gid[:6]}" if gid else ""
+    started = _short_time(info.get("started")) if gid else ""
+    name = "" if info.get("kind") == "autosave" else f" · {p.name}"  # autosave names say nothing new
+    return (
+        f"{kind}{' ' + saved if saved else ''} — {info.get('scenario')} ({info.get('variant')}), "
+        f"turn {(info.get('turn') or 0) + 1}{game} · {who}{over}{nxt}{name} · {info.get('n_actions')} actions"
+        + (f" · game started {started}" if started else "")
+    )
+
+
+def game_colour(gid: str) -> tuple[int, int, int]:
+    """A steady colour for a game id (the same game, the same colour, every time)."""
+    import zlib
+
+    h = zlib.crc32(gid.encode()) % 360
+    c = pygame.Color(0)
+    c.hsva = (h, 55, 85, 100)
+    return (c.r, c.g, c.b)
 
 
 class ReplayMenu(LoadMenu):
@@ -676,7 +716,7 @@ class Handoff:
             screen,
             self.hits,
             pygame.Rect(w // 2 - 190, y, 380, 40),
-            f"Or e-mail the turn to the {name} player…",
+            "Or send the turn by e-mail…",
             "pbem",
             size=15,
             active=self.pbem,
@@ -688,3 +728,192 @@ class Handoff:
             screen.blit(s2, s2.get_rect(center=(w // 2, y + 6)))
             y += 26
         button(screen, self.hits, pygame.Rect(w // 2 - 100, y, 200, 36), "Main menu", "menu", size=14, mouse=self.mouse)
+
+
+@dataclass
+class PbemDialog:
+    """'Send turn (play by e-mail)': name the file, write it, then show where it went.
+
+    The app writes the file (``Command("pbem_write", name)``) and calls ``written`` or
+    ``failed``; names are checked here first (``session.file_name_problem``), so a bad one is a
+    message under the field, never a file."""
+
+    size: tuple[int, int]
+    name: str  # the file name being typed, without the suffix
+    folder: Path
+    next_side: str | None = None  # who plays from the file
+    back: Command | None = None  # where Cancel goes (the game or the hand-off)
+    own_side: str | None = None  # the seat sending it (its phase may not be over yet)
+    message: str = ""
+    path: Path | None = None  # once written: the full path to attach
+    confirm_replace: str | None = None  # a name that exists: Send again replaces it
+    hits: Hits = field(default_factory=Hits)
+    mouse: tuple[int, int] = (0, 0)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        self.size = size
+
+    def target(self) -> Path:
+        n = self.name.strip()
+        return self.folder / (n if n.endswith((".json.gz", ".json")) else n + ".json.gz")
+
+    def handle(self, ev: pygame.event.Event) -> Command | None:
+        if ev.type == pygame.MOUSEMOTION:
+            self.mouse = ev.pos
+            return None
+        if ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
+            self.mouse = ev.pos
+            key = self.hits.at(ev.pos)
+            return self.command(key) if key else None
+        if ev.type != pygame.KEYDOWN:
+            return None  # TEXTINPUT: the KEYDOWN carries the text already
+        if ev.key == pygame.K_ESCAPE:
+            return self.command("done" if self.path else "cancel")
+        if ev.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            return self.command("done" if self.path else "send")
+        if self.path is not None:
+            return None
+        if ev.key == pygame.K_BACKSPACE:
+            self.name = self.name[:-1]
+        elif ev.key == pygame.K_v and getattr(ev, "mod", 0) & pygame.KMOD_CTRL:
+            try:
+                self.name += (pygame.scrap.get_text() or "").strip() if pygame.scrap.get_init() else ""
+            except (pygame.error, AttributeError):
+                pass
+        elif getattr(ev, "unicode", "") and ev.unicode.isprintable():
+            self.name += ev.unicode
+        else:
+            return None
+        self.confirm_replace = None
+        self.message = self.problem() or ""
+        return None
+
+    def problem(self) -> str | None:
+        from game.session import file_name_problem
+
+        return file_name_problem(self.name)
+
+    def command(self, key: str) -> Command | None:
+        if key == "cancel":
+            return self.back or Command("mode", "main")
+        if key == "done":
+            return Command("pbem_done", self.path)
+        if key == "copy":
+            try:
+                if not pygame.scrap.get_init():
+                    pygame.scrap.init()
+                pygame.scrap.put_text(str(self.path))
+                self.message = "The path is on the clipboard."
+            except (pygame.error, AttributeError):
+                self.message = "Could not reach the clipboard: select the path above instead."
+            return None
+        if key == "send" and self.path is None:
+            why = self.problem()
+            if why:
+                self.message = why
+                return None
+            t = self.target()
+            if t.exists() and self.confirm_replace != self.name:
+                self.confirm_replace = self.name
+                self.message = f"{t.name} already exists in that folder: Send again to replace it, or change the name."
+                return None
+            return Command("pbem_write", self.name.strip())
+        return None
+
+    def written(self, path: Path) -> None:
+        self.path = path
+        self.message = ""
+
+    def failed(self, why: str) -> None:
+        self.message = f"Could not write the file: {why}"
+
+    def draw(self, screen: pygame.Surface) -> None:
+        self.hits.clear()
+        screen.fill((16, 18, 22))
+        w, h = screen.get_size()
+        mine = self.own_side is not None and self.own_side == self.next_side
+        rect = pygame.Rect(0, 0, min(760, w - 40), (300 if mine else 270) if self.path is None else 250)
+        rect.center = (w // 2, h // 2)
+        y = panel(screen, rect, "Send turn (play by e-mail)")
+        x, iw = rect.x + 20, rect.w - 40
+        who = f"the {theme.SIDE_NAME.get(self.next_side, self.next_side)} player" if self.next_side else "the other player"
+        if self.path is None:
+            intro = (
+                f"The game is written to a file for {who}: they open it with Load game and play their turn. "
+                "Name the file (the .json.gz ending is added):"
+            )
+            if mine:
+                intro = (
+                    "Your side has not ended its phase yet: the file goes on with your side to play (End phase first "
+                    "to hand the turn over). Name the file (the .json.gz ending is added):"
+                )
+            y = paragraph(screen, intro, x, y, iw, 14, theme.WARN if mine else theme.TEXT_DIM) + 8
+            box = pygame.Rect(x, y, iw, 34)
+            pygame.draw.rect(screen, (22, 25, 30), box)
+            bad = self.problem() is not None
+            pygame.draw.rect(screen, theme.BAD if bad and self.name else theme.ACCENT, box, 1)
+            t = fonts.text(self.name + "|", 16, theme.TEXT)
+            screen.blit(t, (box.x + 8, box.y + 7), pygame.Rect(max(0, t.get_width() - box.w + 16), 0, box.w - 16, 24))
+            y = box.bottom + 6
+            y = label(screen, fit(f"Into: {self.folder}", 12, iw), x, y, 12, theme.TEXT_DIM)
+            y = (
+                label(
+                    screen, 'Any letters, digits, spaces and - _ . , ( ) — but not / \\ : * ? " < > |', x, y, 12, theme.TEXT_DIM
+                )
+                + 4
+            )
+            if self.message:
+                y = paragraph(screen, self.message, x, y, iw, 13, theme.WARN, rect.bottom - 56)
+            by = rect.bottom - 50
+            button(
+                screen,
+                self.hits,
+                pygame.Rect(rect.right - 200, by, 180, 36),
+                "Send (Enter)",
+                "send",
+                not bad,
+                size=15,
+                mouse=self.mouse,
+            )
+            button(screen, self.hits, pygame.Rect(x, by, 140, 36), "Cancel (Esc)", "cancel", size=14, mouse=self.mouse)
+            return
+        y = label(screen, f"Written. Attach this file to an e-mail to {who}:", x, y, 15, theme.GOOD, True) + 6
+        for ln in _wrap_path(str(self.path), 14, iw):
+            y = label(screen, ln, x, y, 14, theme.TEXT)
+        y += 6
+        y = paragraph(
+            screen,
+            "They save it anywhere, then Load game → 'Open a file', or put it in their play-by-e-mail folder, where "
+            "it is listed by itself. The file replays every action and is checked, so it cannot be altered unseen.",
+            x,
+            y,
+            iw,
+            13,
+            theme.TEXT_DIM,
+        )
+        if self.message:
+            paragraph(screen, self.message, x, y + 4, iw, 13, theme.WARN, rect.bottom - 56)
+        by = rect.bottom - 50
+        button(screen, self.hits, pygame.Rect(x, by, 180, 36), "Copy the path", "copy", size=14, mouse=self.mouse)
+        button(
+            screen, self.hits, pygame.Rect(rect.right - 240, by, 220, 36), "Done — main menu", "done", size=15, mouse=self.mouse
+        )
+
+
+def _wrap_path(path: str, size: int, width: int) -> list[str]:
+    """A long path broken where it fits (at a separator if there is one), nothing cut off."""
+    f = fonts.font(size)
+    out: list[str] = []
+    rest = path
+    while rest:
+        if f.size(rest)[0] <= width:
+            out.append(rest)
+            break
+        n = len(rest)
+        while n > 1 and f.size(rest[:n])[0] > width:
+            n -= 1
+        cut = max(rest.rfind("/", 0, n), rest.rfind("\\", 0, n))
+        n = cut + 1 if cut > n // 2 else n
+        out.append(rest[:n])
+        rest = rest[n:]
+    return out

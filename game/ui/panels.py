@@ -11,7 +11,7 @@ from game.state import ACTIVE
 from game.ui import fonts, theme
 from game.ui.game_mode import GameMode
 from game.ui.mapview import supply_flag
-from game.ui.widgets import button, label, panel, paragraph
+from game.ui.widgets import button, fit, label, panel, paragraph
 
 
 def _watching(m: GameMode, screen: pygame.Surface, title: str) -> bool:
@@ -37,8 +37,7 @@ def _watching(m: GameMode, screen: pygame.Surface, title: str) -> bool:
 AIR_NOTE = (
     "Fighters fly superiority over a zone; bombers ground support, interdiction of convoys or airfield strikes. "
     "The enemy cannot see your orders; results come when both sides end the phase. Orders last this turn "
-    "only: give them again every day. An order cannot be taken back once given (the rules have no cancel), "
-    "so check the aircraft count before Assign."
+    "only: give them again every day. Until you end the phase, Withdraw takes an order back and frees its aircraft."
 )
 
 
@@ -60,11 +59,11 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
             screen, "Night: no flying this turn. Orders open again at dawn.", rect.x + 12, y, rect.w - 24, 13, theme.TEXT_DIM
         )
         return
-    orders = v.air_orders.get(m.side or "", [])
+    orders = air.order_groups(v.air_orders.get(m.side or "", []))
     choices = m.air_choices(p.unit)[1] if p.unit and m.can_act else []
-    picker_h = (110 + 25 * len(choices)) if p.unit and m.can_act else 0
+    picker_h = (72 + 25 * len(choices)) if p.unit and m.can_act else 0
     head_h = 50 + 16 * len(fonts.wrap(AIR_NOTE, 12, 536))
-    want = head_h + 25 * max(1, len(units)) + 8 + picker_h + (20 + 17 * len(orders) if orders else 0) + 10
+    want = head_h + 25 * max(1, len(units)) + 8 + picker_h + (20 + ORDER_ROW * len(orders) if orders else 0) + 10
     rect = pygame.Rect(mr.x + 8, mr.y + 8, 560, min(mr.h - 16, want))
     m.panel_rect = rect
     y = panel(screen, rect, "Air operations — missions for this turn", 255)
@@ -76,7 +75,7 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
         label(screen, "You have no air units in this scenario.", x, y, 14)
         return
     # the unit list gets what the picker and the orders leave, at least three rows
-    room = rect.bottom - y - picker_h - (20 + 17 * min(len(orders), 4) if orders else 0) - 10
+    room = rect.bottom - y - picker_h - (20 + ORDER_ROW * min(len(orders), 4) if orders else 0) - 10
     rows = max(3, min(len(units), room // 25))
     top = max(0, min(m.scroll, len(units) - rows))
     m.scroll = top
@@ -154,20 +153,34 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
         )
         y += 34
     if orders and y < rect.bottom - 30:
-        y = label(screen, "Orders given this turn (final):", x, y, 13, theme.TEXT_DIM, True)
+        final = " (final: the phase is over for you)" if not m.can_act else " — Withdraw frees the aircraft"
+        y = label(screen, "Orders given this turn" + final, x, y, 13, theme.TEXT_DIM, True) + 2
         names = {a.id: a.name for a in v.scenario.air_units}
         zn = {z.id: z.name for z in v.scenario.air_zones} | {f.id: f.name for f in v.scenario.airfields.values()}
         for o in orders:
-            if y > rect.bottom - 18:
+            if y > rect.bottom - ORDER_ROW:
                 label(screen, "…", x, y - 6, 12)
                 break
-            y = label(
-                screen,
-                f"{names.get(o['unit'], o['unit'])}: {o['aircraft']} on {o['mission'].replace('_', ' ')} over {zn.get(o['target'], o['target'])}",
-                x,
-                y,
-                12,
+            text = (
+                f"{names.get(o['unit'], o['unit'])}: {o['aircraft']} on {o['mission'].replace('_', ' ')} "
+                f"over {zn.get(o['target'], o['target'])}"
             )
+            bw = 92 if m.can_act else 0
+            label(screen, fit(text, 12, w - bw - 8), x, y + 4, 12)
+            if m.can_act:
+                button(
+                    screen,
+                    m.hits,
+                    pygame.Rect(x + w - bw, y, bw, 22),
+                    "Withdraw",
+                    f"air_withdraw:{o['unit']}|{o['mission']}|{o['target']}",
+                    size=12,
+                    mouse=mouse,
+                )
+            y += ORDER_ROW
+
+
+ORDER_ROW = 26
 
 
 def depot_order(v, side: str) -> list:

@@ -51,6 +51,7 @@ class ReplayMode:
         start: int = 0,
         back: Command | None = None,
         title: str = "",
+        zoom: int | None = None,
     ) -> None:
         self.pb = pb
         self.size = size
@@ -67,7 +68,7 @@ class ReplayMode:
         self._last = time.monotonic()
         self.mapview = MapView(pb.scenario)
         self.marks = Marks(side=side)
-        self.cam = Camera(pb.scenario.map, *self.map_rect.size, zoom=2)
+        self.cam = Camera(pb.scenario.map, *self.map_rect.size, zoom=2 if zoom is None else zoom)
         self.take: TakeCommand | None = None
         self.message = pb.problem or ""
         self.bm_scroll = 0
@@ -78,7 +79,12 @@ class ReplayMode:
         self._dragged = False
         self._sliding = False
         self._bm_cache: list[Bookmark] | None = None
-        if pb.pos < self.start:
+        self._stops: list[int] | None = None  # hot-seat: the places the viewer may stop at
+        self._k = 0  # hot-seat: which of them is on screen
+        if self._fogged():
+            self._stops = self._seen_stops()
+            self._seek_stop(0)
+        elif pb.pos < self.start:
             pb.seek(self.start)
         self._centre()
 
@@ -110,7 +116,9 @@ class ReplayMode:
 
     def _centre(self) -> None:
         v = self.view
-        hexes = [u.hex for u in v.units.values() if u.status == ACTIVE and u.hex is not None]
+        hexes = [u.hex for u in v.units.values() if u.status == ACTIVE and u.hex is not None and u.side in (self.side, None)]
+        if not self.locked or not hexes:
+            hexes = [u.hex for u in v.units.values() if u.status == ACTIVE and u.hex is not None]
         if hexes:
             q = sum(h[0] for h in hexes) / len(hexes)
             r = sum(h[1] for h in hexes) / len(hexes)
@@ -131,7 +139,8 @@ class ReplayMode:
 
     def _mark_last_action(self) -> None:
         """Outline what the last action did: the unit that moved, the hex attacked."""
-        a = self.pb.last_action()
+        i = self._last_index()
+        a = self.pb.action(i) if i is not None else None
         self.marks.selected = None
         self.marks.target = None
         self.marks.attackers = set()
@@ -151,21 +160,40 @@ class ReplayMode:
     def bookmarks(self) -> list[Bookmark]:
         if self._bm_cache is None:
             self._bm_cache = [b for b in self.pb.bookmarks() if b.pos >= self.start or b.kind == "end"]
+            if self.locked:  # hot-seat: the record ends where this player takes the seat
+                self._bm_cache = [
+                    Bookmark(b.pos, b.turn, b.kind, "Now: your turn") if b.kind == "end" else b for b in self._bm_cache
+                ]
         return self._bm_cache
 
     def action_text(self) -> str:
         """The last action in words, as far as the chosen eyes may know it."""
-        a = self.pb.last_action()
-        if a is None:
+        i = self._last_index()
+        if i is None and self._fogged():
+            if len(self._stops or []) <= 1:
+                return "Your side saw nothing of their turn: the map is as it stands now."
+            return "Their turn begins: step forward to see what your side saw of it"
+        if i is None:
             return "Start of the record"
+        a = self.pb.action(i)
         side = getattr(a, "side", None)
         if self.side is not None and side != self.side:
-            seen = [e.text for e in self.pb.events_of(self.pb.pos - 1) if e.seen_by(self.side)]
+            seen = [e.text for e in self.pb.events_of(i) if e.seen_by(self.side)]
             return f"{side_name(side)}: " + (seen[-1] if seen else "acts out of your sight")
         if isinstance(a, EndPhase):
             return f"{side_name(side)} ends the phase"
-        evs = [e.text for e in self.pb.events_of(self.pb.pos - 1) if e.kind not in ("phase_start", "phase_end")]
+        evs = [e.text for e in self.pb.events_of(i) if e.kind not in ("phase_start", "phase_end")]
         return f"{side_name(side)}: " + (evs[0] if evs else a.__class__.__name__)
+
+    def turn_events(self) -> list:
+        """What happened this turn up to here, as the chosen eyes saw it, oldest first
+        (hot-seat: from the seen actions only, whatever the other side did unseen)."""
+        pb = self.pb
+        turn_start = pb.turn_pos(pb.state.turn)
+        if self._fogged():
+            side = self.side or ""
+            return [e for i in self._shown_actions() if i >= turn_start for e in pb.events_of(i) if e.seen_by(side)]
+        return [e for i, e in pb.events(self.side, back=pb.pos - turn_start) if i >= turn_start]
 
     # --- moving through the record --------------------------------------------------------
 
@@ -180,19 +208,63 @@ class ReplayMode:
             return False
         return not any(e.seen_by(self.side or "") for e in self.pb.events_of(i) if e.kind not in ("phase_end",))
 
-    def _skip_hidden(self, pos: int, direction: int) -> int:
-        """Move past the other side's unseen actions, so steps never count them."""
-        if not self._fogged():
-            return pos
-        n = self.pb.n
-        while self.start < pos < n and self._hidden(pos - 1):
-            pos += 1 if direction >= 0 else -1
-        return pos
+    def _seen_stops(self) -> list[int]:
+        """Hot-seat: where the viewer may stop — before each action this side saw something
+        of, and the end. The other side's unseen actions are folded into the stop after them,
+        so neither the steps, nor the turn bar, nor the time playing takes count them: two
+        games that differ only in what this side could not see give the same stops and views."""
+        pb = self.pb
+        me = self.side or ""
+        pb.seek(self.start)
+        seen: list[int] = []
+        while pb.pos < pb.limit:  # one walk forward: every action's events, cheaply
+            i, before = pb.pos, pb.state
+            pb.step(1)
+            if pb.pos == i:
+                break
+            a = pb.action(i)
+            # a known enemy unit that moves shows on the map, even with no event to say so
+            known = isinstance(a, Move) and any(a.unit in st.spotted.get(me, []) for st in (before, pb.state))
+            if known or not self._hidden(i):
+                seen.append(i)
+        return [*seen, pb.limit]
+
+    def _seek_stop(self, k: int) -> None:
+        stops = self._stops or [self.pb.limit]
+        self._k = max(0, min(len(stops) - 1, k))
+        self.pb.seek(stops[self._k])
+
+    def _stop_of(self, pos: int) -> int:
+        """The first stop at or after ``pos`` (hot-seat bookmarks and turn ticks sit there)."""
+        stops = self._stops or []
+        return next((k for k, p in enumerate(stops) if p >= pos), max(0, len(stops) - 1))
+
+    def _shown_actions(self) -> list[int]:
+        """Hot-seat: the seen actions already played at this stop (the newest last)."""
+        stops = self._stops or []
+        return [p for p in stops[: self._k] if p < self.pb.limit]
+
+    def _last_index(self) -> int | None:
+        """The action the 'last action' line and the map marks describe."""
+        if self._fogged():
+            shown = self._shown_actions()
+            return shown[-1] if shown else None
+        return self.pb.pos - 1 if self.pb.pos > 0 else None
 
     def seek(self, pos: int) -> None:
-        self.pb.seek(max(self.start, pos))
+        if self._fogged():
+            self._seek_stop(self._stop_of(pos))
+        else:
+            self.pb.seek(max(self.start, pos))
         if self.pb.problem:
             self.message = self.pb.problem
+
+    def _move(self, delta: int) -> None:
+        """Step forward or back: one action, or (hot-seat) one stop."""
+        if self._fogged():
+            self._seek_stop(self._k + delta)
+        else:
+            self.seek(self.pb.pos + delta)
 
     def update(self) -> None:
         """Advance while playing: SPEEDS[speed] actions a second, a few per frame at most."""
@@ -205,7 +277,7 @@ class ReplayMode:
         n = min(int(self._acc), 8)
         if n:
             self._acc -= n
-            self.seek(self._skip_hidden(self.pb.pos + n, 1))
+            self._move(n)
         if self.pb.at_end:
             self.playing = False
 
@@ -255,7 +327,10 @@ class ReplayMode:
         r = self.slider_rect
         f = max(0.0, min(1.0, (x - r.x) / max(1, r.w)))
         self.playing = False
-        self.seek(self.start + round(f * (self.pb.n - self.start)))
+        if self._fogged():
+            self._seek_stop(round(f * (len(self._stops or [0]) - 1)))
+        else:
+            self.seek(self.start + round(f * (self.pb.n - self.start)))
 
     def key(self, k: int, mod: int = 0) -> Command | None:
         if self.take is not None:
@@ -299,7 +374,15 @@ class ReplayMode:
             self._last = time.monotonic()
         elif name == "step":
             self.playing = False
-            self.seek(self._skip_hidden(pb.pos + int(arg), int(arg)))
+            self._move(int(arg))
+        elif name == "next_turn" and self._fogged():
+            self.playing = False
+            later = [k for k in (self._stop_of(p) for p in pb.turn_starts()) if k > self._k]
+            self._seek_stop(later[0] if later else len(self._stops or [0]) - 1)
+        elif name == "prev_turn" and self._fogged():
+            self.playing = False
+            earlier = [k for k in (self._stop_of(p) for p in pb.turn_starts()) if k < self._k]
+            self._seek_stop(earlier[-1] if earlier else 0)
         elif name == "next_turn":
             self.playing = False
             pb.next_turn()
@@ -424,7 +507,7 @@ class ReplayMode:
         for i in range(first, min(len(marks), first + rows)):
             b = marks[i]
             col = {"turn": theme.TEXT, "timeline": theme.ACCENT, "end": theme.TEXT_DIM}[b.kind]
-            txt = b.title if b.kind != "timeline" else f"   ★ {b.title}"
+            txt = b.title if b.kind != "timeline" else f"   ★ {b.when + ' · ' if b.when else ''}{b.title}"
             rect = pygame.Rect(x, y, w, 22)
             hover = rect.collidepoint(self.mouse)
             if i == cur:
@@ -448,12 +531,7 @@ class ReplayMode:
             theme.TEXT,
             True,
         )
-        turn_start = self.pb.turn_pos(self.pb.state.turn)
-        lines = [
-            e
-            for i, e in self.pb.events(self.side, back=self.pb.pos - turn_start)
-            if e.kind not in ("phase_end", "move", "timeline") and i >= turn_start
-        ]
+        lines = [e for e in self.turn_events() if e.kind not in ("phase_end", "move", "timeline")]
         bottom = r.bottom - 8
         lh = fonts.font(12).get_linesize()
         room = max(0, (bottom - y) // lh)
@@ -502,13 +580,15 @@ class ReplayMode:
         x += 46
         button(screen, self.hits, pygame.Rect(x, y, 30, 32), "−", "speed:-1", size=15, mouse=self.mouse)
         sp = SPEEDS[self.speed]
-        t = fonts.text(f"{sp:g} actions/s", 13, theme.TEXT)
+        t = fonts.text(f"{sp:g} {'steps' if self._fogged() else 'actions'}/s", 13, theme.TEXT)
         screen.blit(t, t.get_rect(center=(x + 30 + 52, y + 16)))
         button(screen, self.hits, pygame.Rect(x + 134, y, 30, 32), "+", "speed:1", size=15, mouse=self.mouse)
         x += 180
         where = f"turn {pb.state.turn + 1} of {pb.scenario.turns}"
-        if not self._fogged():  # the other side's number of orders is no business of this seat
+        if not self._fogged():
             where = f"action {pb.pos} of {pb.n} · " + where
+        else:  # the other side's number of orders is no business of this seat: only what it saw
+            where = f"step {self._k + 1} of {len(self._stops or [0])} (what your side saw) · " + where
         pos = fonts.text(where, 13, theme.TEXT_DIM)
         screen.blit(pos, (x, y + 8))
         if self.message:
@@ -517,19 +597,26 @@ class ReplayMode:
         # the turn bar: a tick per turn, the documented events in yellow, the played part filled
         r = self.slider_rect
         pygame.draw.rect(screen, (25, 28, 33), r)
-        lo, span = self.start, max(1, pb.n - self.start)  # hot-seat: the bar spans the opponent's turn only
+        fogged = self._fogged()
+        lo, span = self.start, max(1, pb.n - self.start)
+        if fogged:  # hot-seat: the bar counts the stops this side saw, never the other's actions
+            lo, span = 0, max(1, len(self._stops or [0]) - 1)
 
         def px(pos: int) -> int:
-            return r.x + int(r.w * (pos - lo) / span)
+            return r.x + int(r.w * ((self._stop_of(pos) if fogged else pos) - lo) / span)
 
-        fx = px(pb.pos)
+        fx = r.x + int(r.w * self._k / span) if fogged else px(pb.pos)
         pygame.draw.rect(screen, (70, 90, 120), (r.x, r.y, fx - r.x, r.h))
-        if pb.limit < pb.n:
+        if pb.limit < pb.n and not fogged:
             lx = px(pb.limit)
             pygame.draw.rect(screen, (110, 40, 40), (lx, r.y, r.right - lx, r.h))
         last_label = -999
+        starts = pb.turn_starts()
         for bm in self.bookmarks():
             bx = px(bm.pos)
+            if bm.kind == "timeline" and bm.frac > 0:  # at the event's hour within its turn's span
+                nxt = next((p for p in starts if p > bm.pos), pb.n)
+                bx += int((px(nxt) - bx) * bm.frac)
             if bm.kind == "turn":
                 pygame.draw.line(screen, theme.PANEL_EDGE, (bx, r.y), (bx, r.bottom), 1)
                 if bx - last_label > 34:
