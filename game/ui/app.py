@@ -89,6 +89,8 @@ class App:
         self.screenshot_frames = screenshot_frames
         self.clock = pygame.time.Clock()
         self._scenarios: list[tuple[str, Any]] | None = None
+        self.held: set[int] = set()  # keys down now (KEYDOWN seen, KEYUP not yet)
+        self.handoff_deaf: set[int] = set()  # keys already down when a hand-off appeared: it ignores them
 
     # --- modes ----------------------------------------------------------------------------
 
@@ -146,6 +148,9 @@ class App:
             nxt = s.to_act() or ""
             others = [s.seat_marks[o] for o in s.scenario.sides if o != nxt and o in s.seat_marks]
             start = max(others) if others else 0
+            # a key still held from the screen before (Enter on "Start" or "Load", and the key
+            # repeat it makes while a big scenario loads) must not click the hand-off through
+            self.handoff_deaf = set(self.held)
             self.mode = Handoff(
                 nxt,
                 self.size,
@@ -354,8 +359,8 @@ class App:
         try:
             s.apply(action)
         except IllegalAction as e:
-            if self.game is not None:
-                self.game.toast(str(e), 6.0, (255, 140, 120))
+            if self.game is not None:  # in words for the player: the rules' reason, not a code
+                self.game.toast(f"Not possible now: {e}", 6.0, (255, 140, 120))
             return False
         self._after_apply()
         return True
@@ -431,6 +436,13 @@ class App:
             if self.game is not None and self.game is not self.mode:
                 self.game.resize(self.size)
             return
+        if ev.type == pygame.KEYUP:
+            self.held.discard(ev.key)
+            self.handoff_deaf.discard(ev.key)
+        elif ev.type == pygame.KEYDOWN:
+            if isinstance(self.mode, Handoff) and ev.key in self.handoff_deaf:
+                return  # pressed before the hand-off showed: the next player has not answered yet
+            self.held.add(ev.key)
         if ev.type == pygame.KEYDOWN and ev.key == pygame.K_p and self.session is not None and not self.session.humans:
             self.paused = not self.paused
             if self.game is not None:

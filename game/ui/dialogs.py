@@ -9,7 +9,7 @@ from game.engine import outcome
 from game.rules import combat
 from game.state import COUNTS
 from game.ui import fonts, theme
-from game.ui.game_mode import GameMode
+from game.ui.game_mode import GameMode, men
 from game.ui.widgets import bar, button, fmt_counts, label, panel, paragraph, side_name
 
 
@@ -48,6 +48,23 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
         theme.SIDE_TEXT.get(scen.other(m.side or ""), theme.TEXT),
     )
     y = label(screen, "Your units (click to include or leave out):", x, y + 4, 12, theme.TEXT_DIM)
+    every = a.chosen == set(a.candidates)
+    if every and a.picked == a.chosen:
+        all_lbl, can = "All that can attack are in (adjacent + artillery in range)", False
+    elif every:
+        all_lbl, can = "Back to the units you picked", True
+    else:
+        all_lbl, can = "All adjacent units + artillery in range", True
+    button(
+        screen,
+        m.hits,
+        pygame.Rect(rect.right - 14 - 340, y - 18, 340, 20),
+        all_lbl,
+        "attack_all",
+        enabled=can,
+        size=11,
+        mouse=mouse,
+    )
     for uid in a.candidates:
         u = v.units.get(uid)
         if u is None:
@@ -65,23 +82,35 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
         y = paragraph(screen, a.error or "", x, y, w, 14, theme.BAD)
     else:
         y = label(
-            screen, f"Attack {p.attack:,.0f} vs defence {p.defence:,.0f} — odds {p.odds:.2f} : 1", x, y, 16, theme.TEXT, True
+            screen,
+            f"Estimated: attack {p.attack:,.0f} vs defence {p.defence:,.0f} — odds about {p.odds:.2f} : 1",
+            x,
+            y,
+            16,
+            theme.TEXT,
+            True,
         )
-        # outcome bars
+        y = label(screen, ESTIMATE_NOTE, x, y, 11, theme.WARN)
+        # outcome bars: one row per roll of the dice (the column shift), with its chance and result
         bw = w - 330
+        label(screen, "roll (column shift) · chance · result at the odds after the roll · men lost", x, y, 11, theme.TEXT_DIM)
+        y += 15
         for o in p.outcomes:
             col = theme.GOOD if o.odds >= 1.6 else (theme.WARN if o.odds >= 1.0 else theme.BAD)
-            label(screen, f"{o.p * 100:4.0f}%", x, y, 13, theme.TEXT, True)
-            bar(screen, pygame.Rect(x + 50, y + 3, int(bw * 0.45), 12), o.p, col)
-            label(screen, f"{o.result} (odds {o.odds:.2f})", x + 60 + int(bw * 0.45), y, 12)
+            label(screen, roll_name(o.shift), x, y, 12, theme.TEXT, True)
+            label(screen, f"{o.p * 100:3.0f}%", x + 108, y, 13, theme.TEXT, True)
+            bar(screen, pygame.Rect(x + 148, y + 3, int(bw * 0.3), 12), o.p, col)
+            label(screen, f"{o.result} ({o.odds:.2f} : 1)", x + 156 + int(bw * 0.3), y, 12)
             al = o.attacker_losses
             dl = o.defender_losses
-            label(screen, f"you −{al['men']:.0f} men  them −{dl['men']:.0f} men", x + w - 230, y, 12, theme.TEXT_DIM)
+            label(screen, f"you −{men(al['men'])} · them −{men(dl['men'])}", x + w - 200, y, 12, theme.TEXT_DIM)
             y += 18
         ea, ed = p.expected_losses("attacker"), p.expected_losses("defender")
 
         def loss(d: dict) -> str:
-            return ", ".join(f"{d[k]:.0f} {k.replace('_', ' ')}" for k in COUNTS if d[k] >= 0.5) or "none"
+            from game.ui.hud import count_text
+
+            return ", ".join(count_text(d[k], k) for k in COUNTS if d[k] >= 0.5) or "none"
 
         y += 4
         y = label(screen, f"Expected losses — yours: {loss(ea)}", x, y, 13, theme.SIDE_TEXT.get(m.side or "", theme.TEXT), True)
@@ -119,6 +148,15 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
         mouse=mouse,
     )
     button(screen, m.hits, pygame.Rect(rect.right - 140, bb, 126, 32), "Cancel (Esc)", "attack_cancel", size=14, mouse=mouse)
+
+
+ESTIMATE_NOTE = "An estimate from what your side can see: unseen enemy support may change the odds."
+ROLLS = {-2: "−2 worst roll", -1: "−1 poor roll", 0: "0 even roll", 1: "+1 good roll", 2: "+2 best roll"}
+
+
+def roll_name(shift: int) -> str:
+    """A dice row's own label: its column shift, so no two rows read alike."""
+    return ROLLS.get(shift, f"{shift:+d} columns")
 
 
 def outcome_legend(v) -> str:
@@ -265,7 +303,7 @@ def sources(m: GameMode, screen: pygame.Surface) -> None:
 HELP = [
     ("Mouse", 15, theme.ACCENT, True),
     (
-        "Left click a counter: select it (click again to cycle a stack). Movement: click a highlighted hex to move there; hover shows the path and its cost in movement points. Combat: click your units to pick attackers (red frame), then click a known enemy hex for the odds preview. Right click or Esc: cancel. Drag: pan. Wheel: zoom. Click the minimap to jump.",
+        "Left click a counter: select it (click again to cycle a stack). Movement: click a highlighted hex to move there; hover shows the path and its cost in movement points. Combat: click your units to pick attackers (red frame; a stack joins whole, click it again to take it out), then click a known enemy hex for the odds preview — an estimate from what your side can see; its 'All adjacent units + artillery in range' button adds every unit that can join. The result card shows the odds actually used. Right click or Esc: cancel; Esc closes a card or window first, then opens the menu. Drag: pan. Wheel: zoom. Click the minimap to jump.",
         13,
         theme.TEXT,
         False,
@@ -364,7 +402,7 @@ def result(m: GameMode, screen: pygame.Surface) -> None:
     t = fonts.text(head, 34, col, True)
     screen.blit(t, t.get_rect(midtop=(rect.centerx, y)))
     y += t.get_height() + 10
-    y = paragraph(screen, f"{out.reason} (score {out.score:+g})", rect.x + 20, y, rect.w - 40, 14)
+    y = paragraph(screen, f"{out.reason} — {score_text(out.score, me)}", rect.x + 20, y, rect.w - 40, 14)
     y += 10
     for s in st.scenario.sides:
         loss = st.losses.get(s, {})
@@ -439,8 +477,35 @@ def victory_facts(m: GameMode) -> dict:
     }
 
 
-def score_line(m: GameMode) -> str:
-    """The top bar's short summary: objectives held by each side, and the score when known."""
+SCORE_MEANS = "Soviet points − Japanese points"
+
+
+def fmt_score(x: float) -> str:
+    """The score as every screen writes it: one decimal, signed ('+6.3', '−2.0')."""
+    x = round(x, 1) + 0.0  # no '−0.0'
+    return f"{x:+.1f}".replace("-", "−")
+
+
+def lead_text(score: float) -> str:
+    """Who is ahead: 'Japanese ahead by 2.0', 'Soviet ahead by 6.3', 'level' (the same number as
+    the score, one decimal)."""
+    x = round(score, 1)
+    if x == 0:
+        return "level"
+    return f"{'Soviet' if x > 0 else 'Japanese'} ahead by {abs(x):.1f}"
+
+
+def score_text(score: float, side: str | None) -> str:
+    """The one score wording: 'Soviet +6.3 (Soviet points − Japanese points)' for the Soviet seat,
+    'Japanese ahead by 2.0 (score −2.0 = Soviet points − Japanese points)' for the Japanese."""
+    if side == "japanese":
+        return f"{lead_text(score)} (score {fmt_score(score)} = {SCORE_MEANS})"
+    return f"Soviet {fmt_score(score)} ({SCORE_MEANS})"
+
+
+def score_lines(m: GameMode) -> list[str]:
+    """The top bar's summary, longest first (the bar shows the first that fits): objectives held
+    by each side and the score in the one wording of every screen, from the seat's side."""
     f = m.cache.get("victory")
     key = (m.session.version, m.side)
     if f is None or f[0] != key:
@@ -453,12 +518,21 @@ def score_line(m: GameMode) -> str:
             held[holder] = held.get(holder, 0) + 1
     n = len(facts["objectives"])
     parts = [f"{SHORT.get(sd, sd)} {held.get(sd, 0)}" for sd in m.view.scenario.sides]
-    txt = f"Objectives of {n}: " + " · ".join(parts)
-    if facts["complete"]:
-        txt += f" · score {facts['known_score']:+g}"
-    else:
-        txt += f" · points {facts['objective_score']:+g} (V)"
-    return txt
+    objs = f"Objectives of {n}: " + " · ".join(parts)
+    sc = facts["known_score"]
+    short = lead_text(sc) if m.side == "japanese" else f"Soviet {fmt_score(sc)}"
+    known = "" if facts["complete"] else ", as far as you know"
+    return [
+        f"{objs} · {score_text(sc, m.side)}{known}",
+        f"{objs} · {short}{known} (V)",
+        f"{' · '.join(parts)} · {short} (V)",
+        f"{short} (V)",
+    ]
+
+
+def score_line(m: GameMode) -> str:
+    """The top bar's summary at its fullest."""
+    return score_lines(m)[0]
 
 
 SHORT = {"soviet": "Sov", "japanese": "Jap"}
@@ -474,7 +548,12 @@ def victory(m: GameMode, screen: pygame.Surface) -> None:
     y = panel(screen, rect, f"Victory conditions — {scen.title}", 255)
     lines: list[tuple[str, int, tuple[int, int, int], bool]] = []
     lines.append(
-        ("The score counts Soviet points minus Japanese points; the levels below grade it at the end.", 13, theme.TEXT_DIM, False)
+        (
+            f"The score counts {SCORE_MEANS}; the levels below grade it at the end. Now: {score_text(facts['known_score'], m.side)}.",
+            13,
+            theme.TEXT,
+            True,
+        )
     )
     lines.append(("Objectives (held now, and what each is worth to whom at the end)", 15, theme.ACCENT, True))
     for name, holder, pts in facts["objectives"]:
@@ -487,7 +566,7 @@ def victory(m: GameMode, screen: pygame.Surface) -> None:
                 False,
             )
         )
-    lines.append((f"Objective points now: {facts['objective_score']:+g}", 13, theme.TEXT, True))
+    lines.append((f"Objective points now: {fmt_score(facts['objective_score'])}", 13, theme.TEXT, True))
     if facts["losses"]:
         lines.append(("Losses inflicted (points go to the other side, pro rata)", 15, theme.ACCENT, True))
         for sd, kind, per, points, n, earned in facts["losses"]:
@@ -499,18 +578,19 @@ def victory(m: GameMode, screen: pygame.Surface) -> None:
             lines.append((rule, 13, theme.TEXT, False))
     lines.append(("Results", 15, theme.ACCENT, True))
     for at, winner, result in facts["levels"]:
-        cond = f"score {at:+g} or more" if at is not None else "anything lower"
+        cond = f"score {fmt_score(at)} or more" if at is not None else "anything lower"
         who = "Draw" if winner is None else f"{result.capitalize()} {side_name(winner)} victory"
         lines.append((f"• {cond}: {who}", 13, theme.TEXT, False))
     lines.append(("Where it stands", 15, theme.ACCENT, True))
     grade = next(((w, r) for at, w, r in facts["levels"] if at is None or facts["known_score"] >= at), (None, "draw"))
     grade_txt = "a draw" if grade[0] is None else f"a {grade[1]} {side_name(grade[0])} victory"
+    now = score_text(facts["known_score"], m.side)
     if facts["complete"]:
-        lines.append((f"Score now {facts['known_score']:+g}: {grade_txt} if the game ended now", 14, theme.TEXT, True))
+        lines.append((f"Score now: {now} — {grade_txt} if the game ended now", 14, theme.TEXT, True))
     else:
         lines.append(
             (
-                f"From what you know (objectives and your own losses): {facts['known_score']:+g}, {grade_txt} on that alone. "
+                f"From what you know (objectives and your own losses): {now} — {grade_txt} on that alone. "
                 "The enemy's losses are hidden by the fog of war; they move the score in your favour.",
                 13,
                 theme.TEXT,

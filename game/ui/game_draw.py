@@ -19,6 +19,7 @@ def draw(m: GameMode, screen: pygame.Surface) -> None:
     if m.session.needs_handoff():  # defence in depth: never draw a seat's view before hand-off
         return
     view = m.view
+    m.tidy()
     if m.popups and m.modal in (None, "popup"):
         m.modal = "popup"  # first: what is drawn below (the combat card) waits behind a pop-up
     m.marks.zones = m.docked == "air"

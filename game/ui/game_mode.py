@@ -39,6 +39,7 @@ class AttackPlan:
     error: str | None = None
     camera: tuple[float, float] | None = None  # where the camera was before the preview: Cancel goes back
     panel_right: bool = False  # the preview stands on the right when the target is in the west
+    picked: set[str] = field(default_factory=set)  # what the player had picked: "all" toggles back to it
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Toast:
     text: str
     until: float
     color: tuple[int, int, int] = (230, 232, 235)
+    tag: str = ""  # "phase": the "Your … phase" banner, gone as soon as the phase passes
 
 
 @dataclass
@@ -71,6 +73,33 @@ class CombatCard:
     when: tuple[int, int] = (0, 0)  # turn and step of the attack
     others: int = 0  # earlier attacks of the same enemy batch, summed up under the card
     shown: bool = False  # the timer starts when the card is first on screen (not under a pop-up)
+    shift: int | None = None  # the roll's column shift
+    estimate: Estimate | None = None  # what the attacker's preview said (own attacks only)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The odds preview at the moment of the attack, from the attacker's fog view: kept so the
+    result can say how far the odds actually used differed (enemy support the attacker could
+    not see), without naming anything unseen."""
+
+    odds: float
+    modifiers: tuple[tuple[str, str, float], ...]  # (name, applies to, factor) as the preview showed them
+
+
+def unseen_factor(card: CombatCard) -> float | None:
+    """How much the odds actually used differ from the attacker's estimate: the part of the
+    defence (or support) the attacker could not see. None when there was no estimate."""
+    e = card.estimate
+    if e is None or e.odds <= 0:
+        return None
+    return card.odds / e.odds
+
+
+def men(n: float) -> str:
+    """'1 man', '0 men', '12 men' (rounded as shown)."""
+    k = round(n)
+    return f"{k:,} {'man' if k == 1 else 'men'}"
 
 
 @dataclass
@@ -104,11 +133,16 @@ class GameMode:
         self.popups: list[Popup] = []
         self.card: CombatCard | None = None
         self._auto_when: tuple[int, int] | None = None
+        self._air_when: tuple[int, int] | None = None
         self.scroll = 0
         self.log_scroll = 0  # lines back from the newest in the message log
         self.log_rect: pygame.Rect | None = None  # set when the log is drawn: the wheel scrolls it there
         self.depot_hover: Hex | None = None  # a field-depot offer under the mouse: its hex is outlined
         self.confirm: str | None = None  # a command waiting for a second click
+        self.confirm_until = 0.0  # the arming lapses with its toast
+        self._phase_key: tuple | None = None  # (turn, step) last seen: a new phase disarms and tidies
+        self.estimates: dict[tuple, Estimate] = {}  # (side, target, turn) -> the preview when committed
+        self.event_estimates: dict[int, tuple[Any, Estimate]] = {}  # id(combat event) -> (event, estimate)
         self._reach: movement.Reach | None = None
         self._view_key: tuple | None = None
         self._side_key: tuple | None = None
@@ -211,7 +245,24 @@ class GameMode:
             self.marks.version += 1
             self.marks.side = self.side
             self._refresh_selection()
+            st = self.session.state
+            pk = (st.turn, st.step)
+            if pk != self._phase_key:  # a new phase: nothing armed survives it
+                self._phase_key = pk
+                self.disarm()
         return self._view
+
+    def disarm(self) -> None:
+        """Clear a 'click again to confirm' (blow up a depot or a bridge) and its toast."""
+        if self.confirm is not None:
+            self.confirm = None
+            self.toasts = [t for t in self.toasts if t.tag != "confirm"]
+
+    def armed(self, key: str) -> bool:
+        """Whether ``key`` waits for its second click now (the arming lapses with its toast)."""
+        if self.confirm is not None and time.monotonic() >= self.confirm_until:
+            self.disarm()
+        return self.confirm == key
 
     @property
     def can_act(self) -> bool:
@@ -281,15 +332,21 @@ class GameMode:
                         dict(d["defender_losses"]),
                         time.monotonic() + 15.0,
                         (self.session.state.turn, self.session.state.step),
+                        shift=int(d["shift"]) if d.get("shift") is not None else None,
                     )
+                    if e.kind == "combat":  # our own attack: what the preview said
+                        self.card.estimate = self.estimates.get((self.card.side, self.card.target, self.session.state.turn))
+                        if self.card.estimate is not None:
+                            self.event_estimates[id(e)] = (e, self.card.estimate)  # the log line says it too
                     # the enemy's attacks in one phase: the last card stays, the others are counted
                     if prev is not None and prev.side == self.card.side != side and prev.when == self.card.when:
                         self.card.others = prev.others + 1
                 except (KeyError, TypeError, ValueError):
                     self.toast(e.text, 8.0, (255, 235, 160))
-            elif e.kind == "phase_start" and side in ((e.data or {}).get("sides") or ()) and self.session.is_human(side):
-                self.toasts = [t for t in self.toasts if not t.text.startswith("Your ")]  # only the phase now
-                self.toast(f"Your {self.view.phase.name or self.phase} phase", 3.0, (140, 200, 255))
+            elif e.kind == "phase_start":
+                self.toasts = [t for t in self.toasts if t.tag != "phase"]  # only the phase now
+                if side in ((e.data or {}).get("sides") or ()) and self.session.is_human(side):
+                    self.toast(f"Your {self.view.phase.name or self.phase} phase", 3.0, (140, 200, 255), tag="phase")
             elif e.kind in ("surrender", "eliminated", "ambush", "game_over", "crossing_destroyed", "depot_captured"):
                 col = (255, 120, 100) if e.kind in ("eliminated", "surrender", "ambush") else (255, 235, 160)
                 self.toast(e.text, 8.0, col)
@@ -297,25 +354,42 @@ class GameMode:
         if self.session.state.result is not None and self.modal not in ("result", "result_seen"):
             self.modal = "result"
 
-    def toast(self, text: str, secs: float = 4.0, color: tuple[int, int, int] = (230, 232, 235)) -> None:
+    def toast(self, text: str, secs: float = 4.0, color: tuple[int, int, int] = (230, 232, 235), tag: str = "") -> None:
         """A short message over the map that fades by itself."""
-        self.toasts.append(Toast(text, time.monotonic() + secs, color))
+        self.toasts.append(Toast(text, time.monotonic() + secs, color, tag))
         self.toasts = self.toasts[-4:]
+
+    def tidy(self) -> None:
+        """Per frame: the phase banner goes as soon as this seat no longer acts (the AI's turn, or
+        the other side's), and an armed 'click again' lapses with its toast."""
+        if not self.can_act:
+            self.toasts = [t for t in self.toasts if t.tag != "phase"]
+        self.armed("")
 
     def _auto_panel(self) -> None:
         """Open the air panel when the air phase starts for this seat (the supply panel waits to be
         asked for: a hint in the side panel says where it is); close both when the fighting starts."""
-        if not self.can_act:
-            return
         st = self.session.state
         when = (st.turn, st.step)
+        if when != self._air_when:  # whoever acts now: the air phase is over, its panel closes
+            self._air_when = when
+            if self.phase != "air" and self.docked == "air":
+                self.docked = None
+                self.airpick = AirPick()
+        if not self.can_act:
+            return
         if when == self._auto_when:  # only when a phase begins: the player may close or open panels
             return
         self._auto_when = when
         ph = self.phase
         if ph == "air" and self.docked != "air":
             self.docked = "air"
-        elif ph in ("movement", "combat") and self.docked in ("air", "supply"):
+            self.scroll = 0
+        elif ph != "air" and self.docked == "air":
+            self.docked = None  # the orders are given: the panel would only offer dead buttons
+            self.airpick = AirPick()
+        elif ph in ("movement", "combat") and self.docked == "supply":
+            self.disarm()
             self.docked = None
 
     def after_apply(self) -> None:
@@ -323,6 +397,8 @@ class GameMode:
         _ = self.view
         self.pull_events()
         self._auto_panel()
+        if not self.can_act:
+            self.toasts = [t for t in self.toasts if t.tag != "phase"]
 
     # --- input ----------------------------------------------------------------------------
 
@@ -342,6 +418,8 @@ class GameMode:
             self.mouse = ev.pos
             if ev.button == 1:
                 key = self.hits.at(ev.pos)
+                if key != self.confirm:
+                    self.disarm()  # any other click: the 'click again' is off
                 if key is not None:
                     return self.command(key)
                 if self.modal in BLOCKING or self._on_panel(ev.pos):
@@ -398,10 +476,9 @@ class GameMode:
             self.cam.pan(*pan[k])
             self._hover(self.mouse)
             return None
-        if k == pygame.K_ESCAPE:
-            return self.command(
-                "cancel" if (self.modal or self.marks.selected or self.marks.attackers or self.docked) else "menu"
-            )
+        if k == pygame.K_ESCAPE:  # the topmost thing first: a window, a card, a selection, a panel; then the menu
+            busy = self.modal not in (None, "result_seen") or self.card is not None
+            return self.command("cancel" if (busy or self.marks.selected or self.marks.attackers or self.docked) else "menu")
         if k in (pygame.K_RETURN, pygame.K_KP_ENTER):
             if self.modal == "attack":
                 return self.command("attack_commit")
@@ -495,25 +572,59 @@ class GameMode:
                 self.open_attack(h)
                 return None
             if own:
-                ids = [u.id for u in own if not u.acted]
-                if not ids:
-                    self._select(own)
-                    self.toast("These units have already fought this phase")
-                    return None
-                pick = next((i for i in ids if i not in self.marks.attackers), None)
-                if pick is None:
-                    for i in ids:
-                        self.marks.attackers.discard(i)
-                    self.marks.selected = ids[0]
-                else:
-                    self.marks.attackers.add(pick)
-                    self.marks.selected = pick
-                return None
+                return self._pick_attackers(own)
         if here:
             self._select(own or here)
         else:
             self.marks.selected = None
             self._compute_reach()
+        return None
+
+    def _can_attack(self) -> set[str]:
+        """Own units that could join some attack now (adjacent to a known enemy, or artillery in
+        range of one), from the engine's legal attacks in this seat's view."""
+        key = (self.session.version, self.side)
+        hit = self.cache.get("can_attack")
+        if hit is None or hit[0] != key:
+            units: set[str] = set()
+            for a in legal_actions(self.view, self.side or ""):
+                if isinstance(a, Attack):
+                    units.update(a.units)
+            hit = (key, units)
+            self.cache["can_attack"] = hit  # type: ignore[assignment]
+        return hit[1]  # type: ignore[return-value]
+
+    def _pick_attackers(self, own: list) -> None:
+        """A click on an own hex in the combat phase: the whole stack joins the attackers (those
+        that can fight); a second click on the same stack takes it out again. A unit that cannot
+        attack is selected and the reason is said, never left out silently."""
+        fresh = [u for u in own if not u.acted]
+        if not fresh:
+            self._select(own)
+            self.toast("These units have already fought this phase")
+            return None
+        able = self._can_attack()
+        ids = [u.id for u in fresh if u.id in able]
+        names = self.view.scenario.setup
+        if not ids:
+            self._select(fresh)
+            who = ", ".join(names(u.id).name for u in fresh[:2]) + (" …" if len(fresh) > 2 else "")
+            self.toast(
+                f"{who} cannot attack now: no enemy unit you can see is next to this hex "
+                "(artillery: none within range). Only adjacent units, and artillery in range, join an attack.",
+                6.0,
+                (255, 200, 120),
+            )
+            return None
+        if all(i in self.marks.attackers for i in ids):
+            self.marks.attackers.difference_update(ids)
+            self.marks.selected = ids[0]
+            return None
+        self.marks.attackers.update(ids)
+        self.marks.selected = ids[0]
+        left = [u for u in fresh if u.id not in able]
+        if left:
+            self.toast(f"{names(left[0].id).name} cannot attack from here now: no enemy it could reach", 5.0)
         return None
 
     def _select(self, units: list) -> None:
@@ -537,7 +648,15 @@ class GameMode:
             return
         cands = legal[0].units
         chosen = {u for u in self.marks.attackers if u in cands} or set(cands)
-        self.attack = AttackPlan(target, cands, chosen, camera=(self.cam.x, self.cam.y))
+        out = sorted(u for u in self.marks.attackers if u not in cands and u in self.view.units)
+        if out:  # picked, but not next to this hex (nor artillery in range): say so, never drop silently
+            names = ", ".join(self.view.scenario.setup(u).name for u in out[:3]) + (" …" if len(out) > 3 else "")
+            self.toast(
+                f"Not in this attack: {names} — not adjacent to hex {target[0]},{target[1]} and not artillery in range",
+                7.0,
+                (255, 200, 120),
+            )
+        self.attack = AttackPlan(target, cands, chosen, camera=(self.cam.x, self.cam.y), picked=set(chosen))
         self.marks.target = target
         self.modal = "attack"
         self._place_preview()
@@ -606,24 +725,27 @@ class GameMode:
             self.scroll = 0
             return None
         if key == "cancel":
+            self.disarm()
             if self.modal == "popup":
                 return self.command("close")
             if self.modal == "result":
+                self.modal = "result_seen"  # as "Look at the map": the menu has the report and the way out
                 return None
-            if self.modal:
+            if self.modal and self.modal != "result_seen":
                 if self.modal == "attack" and self.attack is not None and self.attack.camera is not None:
                     self.cam.x, self.cam.y = self.attack.camera  # back to where the player was looking
                     self.cam.clamp()
                 self.modal = None
                 self.attack = None
                 self.marks.target = None
+            elif self.card is not None:
+                self.card = None
             elif self.marks.selected or self.marks.attackers:
                 self.marks.selected = None
                 self.marks.attackers.clear()
                 self._compute_reach()
             elif self.docked:
                 self.docked = None
-            self.confirm = None
             return None
         if key == "menu":
             self.modal = "menu"
@@ -666,6 +788,7 @@ class GameMode:
             p = key.split(":", 1)[1]
             self.docked = None if self.docked == p else p
             self.scroll = 0
+            self.disarm()
             return None
         if key == "zoom_in":
             self.cam.set_zoom(self.cam.zoom + 1)
@@ -709,7 +832,7 @@ class GameMode:
             self.attack = None
             if self.modal == "attack":
                 self.modal = None
-            self.confirm = None
+            self.disarm()
             return EndPhase(side)
         if key == "undo":
             if self.session.undo(side):
@@ -726,10 +849,19 @@ class GameMode:
                 self.attack.chosen.add(uid)
             self._update_preview()
             return None
+        if key == "attack_all" and self.attack is not None:
+            a = self.attack
+            a.chosen = set(a.candidates) if a.chosen != set(a.candidates) else set(a.picked or a.candidates[:1])
+            self._update_preview()
+            return None
         if key == "attack_commit":
             a = self.attack
             if a is None or a.preview is None:
                 return None
+            p = a.preview
+            self.estimates[(side, a.target, self.session.state.turn)] = Estimate(
+                p.odds, tuple((m.name, m.applies_to, m.factor) for m in p.modifiers)
+            )
             self.modal = None
             self.attack = None
             self.marks.target = None
@@ -780,10 +912,92 @@ class GameMode:
             targets = [(z.id, z.name) for z in v.scenario.air_zones]
         return missions, targets
 
-    def _air_command(self, key: str) -> Action | None:
+    def air_closed(self) -> str | None:
+        """Why no air order can be given now (None: they can)."""
+        if not self.can_act:
+            return "Orders are given in your air phase: it is not your turn to act"
+        if self.phase != "air":
+            return f"Air orders are given in the air phase; it is over for this turn (now: {self.view.phase.name or self.phase})"
+        if self.view.night:
+            return "Night: no flying this turn"
+        return None
+
+    def last_air_orders(self) -> list[tuple[str, str, str, int]]:
+        """This side's air orders as they stood at the end of the last turn that had any (unit,
+        mission, target, aircraft), from the session's record of our own actions."""
+        s = self.session
+        side = self.side
+        if side is None:
+            return []
+        marks = [0] + [th["action"] for th in s.turn_hashes]
+        for k in range(len(marks) - 1, 0, -1):  # the turns before this one, newest first
+            orders: dict[tuple[str, str, str], int] = {}
+            for d in s.actions[marks[k - 1] : marks[k]]:
+                if d.get("kind") != AssignAir.kind or d.get("side") != side:
+                    continue
+                o = (str(d.get("unit")), str(d.get("mission")), str(d.get("target")))
+                n = int(d.get("aircraft", 0) or 0)
+                if n <= 0:
+                    orders.pop(o, None)  # withdrawn
+                else:
+                    orders[o] = orders.get(o, 0) + n
+            if orders:
+                return [(*o, n) for o, n in orders.items()]
+        return []
+
+    def repeat_air_orders(self) -> list[Action]:
+        """The last turn's orders again, for the units that can still fly them: each an ordinary
+        AssignAir the engine checks, cut to the aircraft free now; orders already given this turn
+        are not doubled. Cached per game version (the air panel asks every frame)."""
+        key = (self.session.version, id(self.session.state), self.side)
+        hit = self.cache.get("air_repeat")
+        if hit is None or hit[0] != key:
+            hit = (key, self._repeat_air_orders())
+            self.cache["air_repeat"] = hit  # type: ignore[assignment]
+        return list(hit[1])  # type: ignore[arg-type]
+
+    def _repeat_air_orders(self) -> list[Action]:
+        v = self.view
+        side = self.side or ""
+        given = {(o["unit"], o["mission"], o["target"]) for o in v.air_orders.get(side, [])}
+        free: dict[str, int] = {}
+        out: list[Action] = []
+        for unit, mission, target, n in self.last_air_orders():
+            au = v.air_units.get(unit)
+            if au is None or au.side != side or (unit, mission, target) in given:
+                continue
+            if mission not in air.ROLE_MISSIONS.get(air.role(v, au), ()):
+                continue
+            if mission == "airfield_strike":
+                f = v.scenario.airfields.get(target)
+                if f is None or f.side == side:
+                    continue
+            elif target not in v.air.get("control", {}):
+                continue
+            left = free.setdefault(unit, air.available(v, au))
+            k = min(n, left)
+            if k <= 0:
+                continue
+            free[unit] = left - k
+            out.append(AssignAir(side, unit, mission, target, k))
+        return out
+
+    def _air_command(self, key: str) -> Action | list[Action] | None:
         v = self.view
         p = self.airpick
+        why = self.air_closed()
+        if why is not None:  # never send the engine an order it must refuse: say why in words
+            self.toast(why, 5.0, (255, 200, 120))
+            return None
         name, _, arg = key.partition(":")
+        if name == "air_repeat":
+            acts = self.repeat_air_orders()
+            if not acts:
+                self.toast("Nothing to repeat: no order of last turn can be flown again now", 4.0)
+                return None
+            self.toast(f"Last turn's orders given again: {len(acts)} (Withdraw takes any back)", 4.0)
+            p.count = 0
+            return acts
         if name == "air_unit":
             au = v.air_units.get(arg)
             if au is None:
@@ -882,9 +1096,13 @@ class GameMode:
         if not 0 <= i < len(acts):
             return None
         a = acts[i]
-        if isinstance(a, (DestroyDepot, DestroyCrossing)) and self.confirm != key:
+        if isinstance(a, (DestroyDepot, DestroyCrossing)) and not self.armed(key):
+            self.disarm()
             self.confirm = key
-            self.toast("Click again to confirm: this cannot be undone", 4.0, (255, 200, 120))
+            self.confirm_until = time.monotonic() + self.CONFIRM_SECS
+            self.toast("Click again to confirm: this cannot be undone", self.CONFIRM_SECS, (255, 200, 120), tag="confirm")
             return None
-        self.confirm = None
+        self.disarm()
         return a
+
+    CONFIRM_SECS = 4.0  # a 'blow up' waits this long for its second click (as long as its toast)

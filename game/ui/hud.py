@@ -17,7 +17,7 @@ from game.ui import dialogs, fonts, theme
 from game.ui.camera import ZOOMS
 from game.ui.game_mode import TOP, GameMode
 from game.ui.mapview import supply_flag
-from game.ui.widgets import bar, button, fmt_counts, label, panel, paragraph, side_name
+from game.ui.widgets import bar, button, fit, fmt_counts, label, panel, paragraph, side_name
 
 PHASE_HELP = {
     "air": "Air phase: give your air units missions over the air zones (panel on the left), then End phase.",
@@ -52,7 +52,6 @@ def top_bar(m: GameMode, screen: pygame.Surface) -> None:
     pygame.draw.rect(screen, col, (x, 25, 10, 12))
     t2 = fonts.text(line2, 13, theme.TEXT)
     screen.blit(t2, (x + 16, 23))
-    score = fonts.text(dialogs.score_line(m), 12, theme.ACCENT)
     sx = x + 16 + t2.get_width() + 24  # on the second line, after whose phase it is
     # buttons from the right
     bx = w - 10
@@ -79,8 +78,10 @@ def top_bar(m: GameMode, screen: pygame.Surface) -> None:
             screen, m.hits, pygame.Rect(bx, 6, width, TOP - 12), sl if short else lbl, key, enabled, active, size=13, mouse=mouse
         )
         bx -= 6
-    if sx + score.get_width() < bx - 8:  # the objectives and score, where the buttons leave room
-        screen.blit(score, (sx, 24))
+    for txt in dialogs.score_lines(m):  # the objectives and score, as much as the buttons leave room for
+        if sx + fonts.font(12).size(txt)[0] < bx - 8:
+            screen.blit(fonts.text(txt, 12, theme.ACCENT), (sx, 24))
+            break
     me = fonts.text(f"You: {side_name(m.side)}" if m.side else "Watching: all units shown", 13, theme.TEXT_DIM)
     if bx - me.get_width() - 10 > max(380, x + t.get_width() + 10):
         screen.blit(me, (bx - me.get_width() - 6, 4))
@@ -305,7 +306,7 @@ def _log(m: GameMode, screen: pygame.Surface, rect: pygame.Rect) -> None:
         y += lh
 
 
-HEX_TUPLE = re.compile(r"\((\d+), (\d+)\)")
+HEX_TUPLE = re.compile(r"\((-?\d+), (-?\d+)\)")
 LOG_COLOURS = {
     "combat": (255, 225, 150),
     "combat_defended": (255, 225, 150),
@@ -340,7 +341,22 @@ def log_text(m: GameMode, e) -> str:
             lambda g: names[g.group(1)],
             text,
         )  # type: ignore[index]
-    return HEX_TUPLE.sub(lambda g: f"hex {g.group(1)},{g.group(2)}", text)
+    if e.kind == "combat" and id(e) in m.event_estimates:
+        est = m.event_estimates[id(e)][1]
+        odds = float((e.data or {}).get("odds", 0.0))
+        f = odds / est.odds if est.odds > 0 else 1.0
+        if abs(f - 1) > 0.01:
+            text += f" — your estimate was {est.odds:.2f}; enemy support you could not see ×{f:.2f}"
+    text = HEX_TUPLE.sub(lambda g: hex_words(scen, int(g.group(1)), int(g.group(2))), text)
+    return text.replace(" moves the map edge →", " enters from the map edge →")
+
+
+def hex_words(scen, q: int, r: int) -> str:
+    """A hex as players read it: 'hex 7,15'; an off-map entry hex (negative or outside the map,
+    where reinforcements wait) is 'the map edge', never its internal coordinates."""
+    if q < 0 or r < 0 or not scen.map.contains((q, r)):
+        return "the map edge"
+    return f"hex {q},{r}"
 
 
 def _log_lines(m: GameMode, rect: pygame.Rect) -> list[tuple[str, tuple[int, int, int]]]:
@@ -443,6 +459,56 @@ def tooltip(m: GameMode, screen: pygame.Surface) -> None:
         yy += s.get_height()
 
 
+def count_text(n: float, kind: str) -> str:
+    """'1 man', '3 men', '1 tank', '2 armored cars': a count with its noun in the right number."""
+    k = round(n)
+    noun = kind.replace("_", " ")
+    if k == 1:
+        noun = {"men": "man"}.get(noun, noun[:-1] if noun.endswith("s") else noun)
+    return f"{k:,} {noun}"
+
+
+def card_lines(m: GameMode, c) -> list[tuple[str, int, tuple[int, int, int]]]:
+    """What the result card says under its headline: the odds actually used and the roll, and for
+    our own attacks how they compare with the preview (modifiers we saw, and one generic factor for
+    enemy support we could not see — no unseen unit is ever named)."""
+    from game.ui.game_mode import unseen_factor
+
+    out: list[tuple[str, int, tuple[int, int, int]]] = []
+    roll = ""
+    if c.shift is not None:
+        roll = " · roll: no shift" if c.shift == 0 else f" · roll {c.shift:+d} column{'s' if abs(c.shift) != 1 else ''}"
+    out.append((f"Odds used {c.odds:.2f} : 1{roll} → {c.rolled:.2f} : 1 after the roll", 13, theme.TEXT))
+    e = c.estimate
+    if e is not None:
+        mods = [f"×{f:.2f} {n}" for n, _, f in e.modifiers if abs(f - 1) > 0.005]
+        if mods:
+            out.append(("Modifiers applied: " + "; ".join(mods), 12, theme.TEXT_DIM))
+        f = unseen_factor(c)
+        if f is not None and abs(f - 1) > 0.01:
+            why = "enemy support you could not see (defensive artillery fire or hidden strength)"
+            txt = f"Your preview estimated {e.odds:.2f} : 1; {why}: ×{f:.2f} on the odds"
+            out.append((txt, 12, theme.BAD if f < 1 else theme.GOOD))
+        else:
+            out.append((f"As your preview estimated ({e.odds:.2f} : 1)", 12, theme.TEXT_DIM))
+    return out
+
+
+def card_rect(m: GameMode, h: int) -> pygame.Rect:
+    """Where the result card stands: top centre of the map, clear of a docked panel (the air
+    panel's night notice, the supply table) when there is room beside or under it."""
+    mr = m.map_rect
+    rect = pygame.Rect(0, 0, min(600, mr.w - 20), h)
+    rect.midtop = (mr.centerx, mr.y + 50)
+    avoid = m.panel_rect if m.docked else None
+    if avoid is not None and rect.colliderect(avoid):
+        if avoid.right + 10 + rect.w <= mr.right - 10:
+            rect.left = avoid.right + 10
+        elif avoid.bottom + 10 + rect.h <= mr.bottom - 10:
+            rect.top = avoid.bottom + 10
+    return rect
+
+
 def combat_card(m: GameMode, screen: pygame.Surface) -> None:
     """The last combat's result in large print until clicked away."""
     c = m.card
@@ -458,19 +524,27 @@ def combat_card(m: GameMode, screen: pygame.Surface) -> None:
     mine = c.side == m.side
     good = c.rolled >= 1.0
     col = theme.TEXT if m.side is None else (theme.GOOD if good == mine else theme.BAD)
-    mr = m.map_rect
-    rect = pygame.Rect(0, 0, 540, 112 + (18 if c.others else 0))
-    rect.midtop = (mr.centerx, mr.y + 50)
+    width = min(600, m.map_rect.w - 20)
+    extra: list[tuple[str, int, tuple[int, int, int]]] = []
+    for txt, sz, tc in card_lines(m, c):
+        lines = fonts.wrap(txt, sz, width - 24)
+        if len(lines) > 2:  # two lines at most, the cut marked
+            lines = [lines[0], fit(" ".join(lines[1:]), sz, width - 24)]
+        extra += [(ln, sz, tc) for ln in lines]
+    h = 8 + fonts.font(17, True).get_linesize() + sum(fonts.font(sz).get_linesize() for _, sz, _ in extra)
+    h += 2 + 2 * fonts.font(13).get_linesize() + (fonts.font(12).get_linesize() if c.others else 0) + 22
+    rect = card_rect(m, h)
     panel(screen, rect, None, 255)
     pygame.draw.rect(screen, col, rect, 2)
-    hint = fonts.text("click to close", 11, theme.TEXT_DIM)
+    hint = fonts.text("click or Esc to close", 11, theme.TEXT_DIM)
     screen.blit(hint, hint.get_rect(bottomright=(rect.right - 8, rect.bottom - 6)))
     who = "Your attack" if mine else f"{side_name(c.side)} attack"
     y = label(screen, f"{who} at hex {c.target[0]},{c.target[1]}: {c.result}", rect.x + 12, rect.y + 8, 17, col, True)
-    y = label(screen, f"odds {c.odds:.2f} : 1, after the roll {c.rolled:.2f} : 1", rect.x + 12, y, 13, theme.TEXT_DIM)
+    for txt, sz, tc in extra:
+        y = label(screen, txt, rect.x + 12, y, sz, tc)
 
     def loss(d: dict) -> str:
-        return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in d.items() if n) or "none"
+        return ", ".join(count_text(n, k) for k, n in d.items() if n) or "none"
 
     other = scen.other(c.side)
     y = label(

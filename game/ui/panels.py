@@ -60,9 +60,11 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
         )
         return
     orders = air.order_groups(v.air_orders.get(m.side or "", []))
-    choices = m.air_choices(p.unit)[1] if p.unit and m.can_act else []
-    picker_h = (72 + 25 * len(choices)) if p.unit and m.can_act else 0
-    head_h = 50 + 16 * len(fonts.wrap(AIR_NOTE, 12, 536))
+    closed = m.air_closed()  # why no order can be given now (None: they can)
+    can = closed is None
+    choices = m.air_choices(p.unit)[1] if p.unit and can else []
+    picker_h = (72 + 25 * len(choices)) if p.unit and can else 0
+    head_h = 50 + 16 * len(fonts.wrap(AIR_NOTE, 12, 536)) + (18 if closed else 26)
     want = head_h + 25 * max(1, len(units)) + 8 + picker_h + (20 + ORDER_ROW * len(orders) if orders else 0) + 10
     rect = pygame.Rect(mr.x + 8, mr.y + 8, 560, min(mr.h - 16, want))
     m.panel_rect = rect
@@ -71,6 +73,14 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
     w = rect.w - 24
     ctrl = v.air.get("control", {})
     y = paragraph(screen, AIR_NOTE, x, y, w, 12, theme.TEXT_DIM) + 4
+    if closed:
+        y = paragraph(screen, closed + " — the list below is for reading only.", x, y, w, 13, theme.WARN) + 2
+    elif units:
+        again = m.repeat_air_orders()
+        n_last = len(m.last_air_orders())
+        txt = f"Repeat last turn's orders ({len(again)} of {n_last})" if n_last else "Repeat last turn's orders (none yet)"
+        button(screen, m.hits, pygame.Rect(x, y, 300, 22), txt, "air_repeat", enabled=bool(again), size=12, mouse=mouse)
+        y += 26
     if not units:
         label(screen, "You have no air units in this scenario.", x, y, 14)
         return
@@ -93,7 +103,7 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
             pygame.Rect(x, y, w, 22),
             txt,
             f"air_unit:{au.id}",
-            enabled=free > 0 and m.can_act,
+            enabled=free > 0 and can,
             active=p.unit == au.id,
             size=12,
             mouse=mouse,
@@ -101,7 +111,7 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
         )
         y += 25
     y += 4
-    if p.unit and m.can_act:
+    if p.unit and can:
         missions, targets = m.air_choices(p.unit)
         label(screen, "Mission:", x, y + 3, 13, theme.TEXT_DIM)
         bx = x + 70
@@ -153,7 +163,7 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
         )
         y += 34
     if orders and y < rect.bottom - 30:
-        final = " (final: the phase is over for you)" if not m.can_act else " — Withdraw frees the aircraft"
+        final = " (final: the phase is over for you)" if not can else " — Withdraw frees the aircraft"
         y = label(screen, "Orders given this turn" + final, x, y, 13, theme.TEXT_DIM, True) + 2
         names = {a.id: a.name for a in v.scenario.air_units}
         zn = {z.id: z.name for z in v.scenario.air_zones} | {f.id: f.name for f in v.scenario.airfields.values()}
@@ -165,9 +175,9 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
                 f"{names.get(o['unit'], o['unit'])}: {o['aircraft']} on {o['mission'].replace('_', ' ')} "
                 f"over {zn.get(o['target'], o['target'])}"
             )
-            bw = 92 if m.can_act else 0
+            bw = 92 if can else 0
             label(screen, fit(text, 12, w - bw - 8), x, y + 4, 12)
-            if m.can_act:
+            if can:
                 button(
                     screen,
                     m.hits,
@@ -336,7 +346,7 @@ def supply_panel(m: GameMode, screen: pygame.Surface) -> None:
                     pygame.Rect(rect.right - 78, y, 66, 20),
                     "blow up",
                     key,
-                    active=m.confirm == key,
+                    active=m.armed(key),
                     size=11,
                     mouse=mouse,
                 )
@@ -383,7 +393,7 @@ def supply_panel(m: GameMode, screen: pygame.Surface) -> None:
                 if was_hover != a.hex:
                     _bring_into_view(m, a.hex, rect)
                 m.depot_hover = a.hex  # outlined on the map while the mouse is on the offer
-            button(screen, m.hits, r, txt, key, active=m.confirm == key, size=12, mouse=mouse, left=True)
+            button(screen, m.hits, r, txt, key, active=m.armed(key), size=12, mouse=mouse, left=True)
             y += 25
     y += 6
     y = label(screen, f"Units short of supply: {len(short)}", x, y, 13, theme.WARN if short else theme.GOOD, True)
@@ -424,7 +434,7 @@ def combat_extras(m: GameMode, screen: pygame.Surface) -> None:
             pygame.Rect(mr.x + 10, y, 330, 22),
             f"Blow up {a.crossing} (click twice)",
             key,
-            active=m.confirm == key,
+            active=m.armed(key),
             size=12,
             mouse=m.mouse,
         )
