@@ -133,6 +133,7 @@ class Session:
     seat_marks: dict[str, int] = field(default_factory=dict)  # side -> actions when it last took the seat
     _undo: list[_Undo] = field(default_factory=list, repr=False)
     _autosave: tuple[Path, int] | None = None
+    _on_disk: int | None = None  # ``version`` when a file last held this game (loaded, saved, autosaved)
     _agents: dict[str, Agent] = field(default_factory=dict)
 
     # --- starting -------------------------------------------------------------------------
@@ -276,6 +277,7 @@ class Session:
         path = Path(path)
         write_json_atomic(path, self.to_record())
         self.save_path = path
+        self._on_disk = self.version
         return path
 
     def autosave(self) -> Path | None:
@@ -287,8 +289,11 @@ class Session:
         autosaves do the rings of the games saved longest ago go. Files that are not autosaves
         of this format (manual saves, play-by-e-mail turns, older autosaves) are never deleted.
         A second autosave in the same turn of the same game (leaving, quitting) replaces the
-        first, so the ring holds ten different turns.
+        first, so the ring holds ten different turns. Nothing is written when a file already holds
+        this very game (just loaded, saved or autosaved, no move since): returns None then.
         """
+        if self._on_disk == self.version:
+            return None
         try:
             folder = saves_dir()
             if self._autosave is not None and self._autosave[1] == self.state.turn and self._autosave[0].exists():
@@ -299,6 +304,7 @@ class Session:
                 )
             write_json_atomic(path, self.to_record("autosave"))
             self._autosave = (path, self.state.turn)
+            self._on_disk = self.version
             prune_autosaves(folder, keep_game=self.game_id)
             return path
         except OSError:
@@ -390,6 +396,7 @@ class Session:
         # F5 never writes over an autosave or an e-mailed turn (whatever the player named it)
         not_own = data.get("kind") in ("autosave", "pbem") or name.startswith(("autosave-", "pbem-"))
         s.save_path = None if not_own else Path(path)
+        s._on_disk = s.version  # leaving without a move writes no copy of what was loaded
         return s
 
     def apply_quiet(self, action: Action) -> list[Event]:

@@ -891,3 +891,18 @@ def test_legal_attacks_are_all_accepted_and_include_the_all_in_attack(tp):
         assert all(new.units[u].acted for u in a.units)
     assert state_hash(state) == before
     assert legal_actions(state, "japanese") == []
+
+
+def test_the_result_tells_its_modifiers_without_counting_units(tp):
+    """Both sides' result events carry the modifiers actually used (the result card lists them),
+    named without the unit counts a side may not have seen."""
+    state = fight(tp(), {"jp_inf_1": "T", "su_tank": W})
+    p, events = resolve(state, "soviet", ["su_tank"])
+    assert any(n.startswith("Anti-tank fire (") for n in names(p))  # the preview counts the guns
+    for kind in ("combat", "combat_defended"):
+        told = the(events, kind).data["modifiers"]
+        assert [f for _, _, f in told] == [m.factor for m in p.modifiers]
+        assert "Anti-tank fire" in [n for n, _, _ in told]
+        assert not any("(" in n and any(ch.isdigit() for ch in n) for n, _, _ in told if n.startswith("Anti-tank"))
+    assert combat._told_name("Defensive artillery (3 battalions)") == "Defensive artillery"
+    assert combat._told_name("Terrain: steppe") == "Terrain: steppe"

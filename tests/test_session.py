@@ -169,3 +169,18 @@ def test_the_load_list_names_each_files_game(skirmish, data_dir):
     assert rows[pb].startswith("Saved ") and f"game {b.game_id[:6]}" in rows[pb]
     assert "japanese: ai vs soviet: human" in rows[pa]
     assert game_colour(a.game_id) == game_colour(a.game_id) != game_colour(b.game_id)
+
+
+def test_loading_and_leaving_without_a_move_writes_no_duplicate_autosave(skirmish, data_dir):
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "human"})
+    turn = s.state.turn
+    while s.state.turn == turn:
+        s.apply(EndPhase(s.to_act()))
+    assert s.autosave() is None  # the turn's autosave already holds this very game
+    files = sorted(p.name for p, _ in list_saves())
+    for p in (list_saves()[0][0], s.save()):
+        back = Session.load(p)
+        assert back.autosave() is None  # leaving at once: nothing new to keep
+        assert sorted(q.name for q, _ in list_saves()) == sorted({*files, s.save_path.name})
+    back.apply(EndPhase(back.to_act()))  # a move after loading: that is worth an autosave
+    assert back.autosave() is not None

@@ -122,7 +122,11 @@ def test_odds_preview_is_labelled_an_estimate_and_the_card_shows_the_odds_used(s
     seen.clear()
     game_draw.draw(g, screen)
     assert any(f"Odds used {used:.2f} : 1" in t for t in seen)
-    assert any("×1.20 Terrain: steppe" in t for t in seen)  # the modifiers applied
+    # the modifiers applied are the engine's (from the result event), not the estimate's
+    told = next(e for e in events if e.kind == "combat").data["modifiers"]
+    terrain = next((n, f) for n, _, f in told if n.startswith("Terrain"))
+    assert any(f"×{terrain[1]:.2f} {terrain[0]}" in t for t in seen)
+    assert not any("Terrain: steppe" in t for t in seen) or terrain[0] == "Terrain: steppe"
     assert any("could not see" in t for t in seen) and any(f"×{used / (est * 1.25):.2f}" in t for t in seen)
     # fog: no enemy unit the attacker does not see is named on the card or in the log
     hidden = [u for u in s.state.units.values() if u.side == "japanese" and u.id not in g.view.units]

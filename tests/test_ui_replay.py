@@ -406,3 +406,109 @@ def test_hotseat_watch_shows_nothing_of_the_opponents_unseen_actions(skirmish, s
     wa, wb = _watch(a, me, start_a, screen), _watch(b, me, start_b, screen)
     assert len(wa) == len(wb) and wa == wb
     assert any(t[1] != wa[0][1] for t in wa[1:-6])  # and the watch does show something: the phases go by
+
+
+def test_both_eyes_list_each_combat_once(record_path, screen):
+    pb = Playback.open(record_path)
+    m = ReplayMode(pb, SIZE, side=None)
+    found = False
+    for pos in range(1, pb.limit + 1, 3):
+        pb.seek(pos)
+        evs = m.turn_events()
+        kinds = [e.kind for e in evs]
+        assert "combat_defended" not in kinds
+        fights = [(e.data.get("target"), e.data.get("odds")) for e in evs if e.kind == "combat"]
+        assert len(fights) == len(set(fights))
+        found = found or bool(fights)
+        if pb.action(pos - 1).__class__.__name__ == "Attack":
+            assert "unseen" not in m.action_text()  # the attacker's full account, not the defender's
+    assert found, "the record has combats to list"
+    # through one side's eyes the defender's account is the one shown, once
+    m.command("view:japanese")
+    m.draw(screen)
+    for i in range(pb.limit):
+        evs = [e for e in pb.events_of(i) if e.seen_by("japanese") and e.kind in ("combat", "combat_defended")]
+        assert len(evs) <= 1
+
+
+def test_a_small_map_is_fitted_to_the_window_and_a_large_one_is_not(record_path, screen):
+    from game.ui.camera import world_size
+
+    m = ReplayMode(Playback.open(record_path), SIZE)
+    w, h = world_size(m.pb.scenario.map, m.cam.size)
+    assert m.cam.zoom > 2 and w <= m.map_rect.w and h <= m.map_rect.h
+    assert abs(-m.cam.x * 2 - (m.map_rect.w - w)) <= 2 and abs(-m.cam.y * 2 - (m.map_rect.h - h)) <= 2  # centred
+    from game.scenario.loader import load_scenario
+    from game.ui.camera import fit_zoom
+
+    assert fit_zoom(load_scenario("encirclement_20_august").map, *m.map_rect.size) <= 2  # the viewer keeps zoom 2
+
+
+@pytest.mark.parametrize("eyes", ["soviet", "japanese"])
+def test_take_command_puts_the_human_on_the_eyes_side(record_path, screen, eyes):
+    m = ReplayMode(Playback.open(record_path), SIZE, side=eyes)
+    m.command("take")
+    other = "japanese" if eyes == "soviet" else "soviet"
+    assert m.take is not None and m.take.controllers == {eyes: "human", other: "ai"}
+    m.draw(screen)
+    # the dialog lists the Soviet side first, whatever the scenario's order
+    assert hit(m, "take_ctl:soviet=human")[1] < hit(m, "take_ctl:japanese=human")[1]
+
+
+def test_aar_air_chart_tells_no_activity_from_night():
+    from game.ui.aar_view import AIR_COLOURS, air_cell_colour
+
+    idle, night = air_cell_colour("none", False), air_cell_colour("none", True)
+    assert idle != night and night == AIR_COLOURS["none"]
+    assert idle not in (AIR_COLOURS["soviet"], AIR_COLOURS["japanese"], AIR_COLOURS["contested"])
+
+
+def test_aar_air_legend_names_every_cell_colour(record_path, screen):
+    from game.playback import build_playback_report
+    from game.ui import aar_view
+
+    rep = build_playback_report(Playback.open(record_path))
+    a = AARScreen(rep, SIZE, Command("close"))
+    legends = []
+    real = a._legend
+    a._legend = lambda scr, rect, items: legends.append(items) or real(scr, rect, items)
+    a.draw(screen)
+    air = next(items for items in legends if any(n == "contested" for n, _ in items))
+    cols = {c for _, c in air}
+    assert aar_view.AIR_COLOURS["idle"] in cols and aar_view.AIR_COLOURS["none"] in cols
+    assert "no air activity" in [n for n, _ in air]
+
+
+def test_new_game_rows_keep_soviet_first_in_every_scenario(screen):
+    from game.scenario.loader import load_scenario
+    from game.ui.menus import NewGameMenu
+
+    scens = [(sid, load_scenario(sid)) for sid in ("crossing_3_july", "encirclement_20_august")]
+    assert {tuple(sc.sides) for _, sc in scens} == {("japanese", "soviet"), ("soviet", "japanese")}
+    m = NewGameMenu(SIZE, scens)
+    where = {}
+    for sid, _ in scens:
+        m.command(f"scen:{sid}")
+        m.draw(screen)
+        s_y, j_y = hit(m, "ctl:soviet:human")[1], hit(m, "ctl:japanese:human")[1]
+        assert s_y < j_y
+        where[sid] = (s_y, j_y)
+
+
+def test_load_list_marks_differ_in_colour_and_shape():
+    from game.ui.menus import game_marks
+
+    gids = ["aaaa1", "bbbb2", "aaaa1", "cccc3", "dddd4", "eeee5", "ffff6"]
+    marks = game_marks(gids)
+    assert len(marks) == 6
+    assert len({c for c, _ in marks.values()}) == 6 and len({g for _, g in marks.values()}) == 6
+    assert game_marks(gids) == marks  # steady for the same list
+
+
+def test_rules_page_names_sources_for_a_player():
+    from game.ui.menus import RulesScreen
+
+    r = RulesScreen(SIZE)
+    text = " ".join(t for segs, *_ in r._layout(1000) for _, t in segs)
+    assert "../" not in text and "shared/" not in text and ".md" not in text
+    assert "design notes: models" in text

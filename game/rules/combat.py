@@ -483,6 +483,19 @@ def remove_unit(state: State, u: Unit, status: str, events: list[Event], prisone
     return prisoners
 
 
+_COUNTED = ("Defensive artillery", "Anti-tank fire", "Across water", "River assault", "Close air support")
+
+
+def _told_name(name: str) -> str:
+    """A modifier as the combat's result tells it to both sides: what it was, not how many units
+    made it ('Defensive artillery (3 battalions)' → 'Defensive artillery'), so a result never
+    counts units a side has not seen."""
+    for head in _COUNTED:
+        if name.startswith(head):
+            return head
+    return name
+
+
 def resolve(state: State, action: Attack, events: list[Event]) -> CombatPreview:
     scen = state.scenario
     preview = combat_outcomes(state, action.side, action.target, action.units)
@@ -538,6 +551,7 @@ def resolve(state: State, action: Attack, events: list[Event]) -> CombatPreview:
         "expected_defender_losses": expected_def,
         "expected_attacker_losses": preview.expected_losses("attacker"),
         "p": o.p,
+        "modifiers": [[_told_name(m.name), m.applies_to, m.factor] for m in preview.modifiers],
     }
     events.append(
         Event("combat_defended", f"{their_name} attack {def_name} at {action.target}: {tail}", visible_to=enemy, data=dict(data))

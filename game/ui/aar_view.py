@@ -17,8 +17,16 @@ AIR_COLOURS = {
     "soviet": theme.SIDE["soviet"],
     "japanese": theme.SIDE["japanese"],
     "contested": (150, 150, 150),
-    "none": (48, 52, 60),
+    "none": (48, 52, 60),  # night: no flying
+    "idle": (222, 210, 170),  # a day turn with no air activity over the zone (pale sand)
 }
+
+
+def air_cell_colour(level: str, night: bool) -> tuple[int, int, int]:
+    """A cell of the air chart: who held the sky; nobody at night; nobody by day (its own colour)."""
+    if level in ("soviet", "japanese", "contested"):
+        return AIR_COLOURS[level]
+    return AIR_COLOURS["none"] if night else AIR_COLOURS["idle"]
 
 
 class AARScreen:
@@ -185,6 +193,7 @@ class AARScreen:
             screen.blit(t, (x, rect.y + 8))
             x -= 14
             pygame.draw.rect(screen, col, (x, rect.y + 10, 10, 10))
+            pygame.draw.rect(screen, theme.TEXT_DIM, (x, rect.y + 10, 10, 10), 1)  # a dark swatch still shows
             x -= 12
 
     def _held_chart(self, screen: pygame.Surface, rect: pygame.Rect) -> None:
@@ -213,12 +222,15 @@ class AARScreen:
                 ("Soviet", AIR_COLOURS["soviet"]),
                 ("Japanese", AIR_COLOURS["japanese"]),
                 ("contested", AIR_COLOURS["contested"]),
-                ("no flying (night)", AIR_COLOURS["none"]),
+                ("no air activity", AIR_COLOURS["idle"]),
+                ("night: no flying", AIR_COLOURS["none"]),
             ],
         )
         series = self.report.series
         zones = list(series[0].air) if series else []
-        names = {z.id: z.name.split(" (")[0] for z in getattr(self._scenario(), "air_zones", [])}
+        scen = self._scenario()
+        names = {z.id: z.name.split(" (")[0] for z in getattr(scen, "air_zones", [])}
+        nights = list(getattr(scen, "night", []) or [])
         lw = max((fonts.text(names.get(z, z), 11, theme.TEXT).get_width() for z in zones), default=60)
         plot = pygame.Rect(rect.x + lw + 20, rect.y + 30, rect.w - lw - 34, rect.h - 58)
         if not zones or not series:
@@ -231,7 +243,7 @@ class AARScreen:
             t = fonts.text(names.get(z, z), 11, theme.TEXT)
             screen.blit(t, t.get_rect(midright=(plot.x - 6, int(yy + bh / 2))))
             for i, p in enumerate(series):
-                col = AIR_COLOURS.get(p.air.get(z, "none"), AIR_COLOURS["none"])
+                col = air_cell_colour(p.air.get(z, "none"), p.turn < len(nights) and bool(nights[p.turn]))
                 pygame.draw.rect(screen, col, (int(plot.x + i * cw) + 1, int(yy) + 2, max(1, int(cw) - 1), max(1, int(bh) - 4)))
         self._turn_labels(screen, plot)
 

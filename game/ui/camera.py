@@ -24,6 +24,14 @@ def world_size(gm: GameMap, size: int) -> tuple[int, int]:
     return int(math.ceil(w)), int(math.ceil(h))
 
 
+def fit_zoom(gm: GameMap, view_w: int, view_h: int, most: int = len(ZOOMS) - 1) -> int:
+    """The closest zoom (up to ``most``) at which the whole map fits the view; 0 if none does."""
+    fits = [
+        k for k in range(min(most, len(ZOOMS) - 1) + 1) if all(a <= b for a, b in zip(world_size(gm, ZOOMS[k]), (view_w, view_h)))
+    ]
+    return fits[-1] if fits else 0
+
+
 class Camera:
     """The visible window onto the world surface of the current zoom level."""
 
@@ -68,6 +76,13 @@ class Camera:
         self.layout = layout_for(self.size)
         self.x = ux * self.size + self.layout.origin[0] - ax
         self.y = uy * self.size + self.layout.origin[1] - ay
+        self.clamp()
+
+    def centre_world(self) -> None:
+        """The middle of the map in the middle of the view."""
+        w, h = world_size(self.gm, self.size)
+        self.x = (w - self.view_w) / 2
+        self.y = (h - self.view_h) / 2
         self.clamp()
 
     def center_on(self, h: Hex) -> None:

@@ -3,6 +3,7 @@ echelon above it and the strength below. Each look is drawn once and cached."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pygame
@@ -183,12 +184,61 @@ def strength_text(u) -> str:
 
 
 def counter_size(hex_size: int) -> tuple[int, int]:
-    w = max(12, int(hex_size * 1.45))
-    h = max(10, int(w * 0.82))
+    """A counter that stays inside its hex (with its rounded corners, ``corner_radius``): its
+    corners would otherwise poke into the hexes above and below."""
+    w = max(10, int(hex_size * 1.45))
+    h = max(8, int(w * 0.8))
     if hex_size >= DESIGNATION_MIN_HEX:  # a line more for the designation
-        w = int(hex_size * 1.62)
-        h = int(w * 0.9)
+        w = int(hex_size * 1.5)
+        h = int(hex_size * 1.28)
     return w, h
+
+
+def corner_radius(hex_size: int) -> int:
+    """Rounded enough that the counter's corners keep off the hex's slanted edges."""
+    return max(2, math.ceil(hex_size * 0.2)) if hex_size >= DESIGNATION_MIN_HEX else 2
+
+
+def stack_layers(hex_size: int, n: int) -> list[pygame.Rect]:
+    """The counters under the top one of an n-unit stack, as cards peeking out above it (at
+    most two), relative to the top counter's centre at (0, 0): each narrower than the one in
+    front as much as it rises, so the stack stays inside the hex. Deepest first."""
+    w, h = counter_size(hex_size)
+    d = max(1, round(hex_size * 0.12))
+    inset = math.ceil(d * 1.8)
+    out = []
+    for k in range(min(2, n - 1), 0, -1):
+        r = pygame.Rect(0, 0, max(4, w - 2 * inset * k), h)
+        r.center = (0, -d * k)
+        out.append(r)
+    return out
+
+
+def draw_stack_layers(surf: pygame.Surface, side: str, hex_size: int, n: int, center: tuple[int, int]) -> None:
+    """The peeking cards of a stack (``stack_layers``), in the side's darker colour."""
+    rad = corner_radius(hex_size)
+    base = theme.SIDE_DARK.get(side, (90, 90, 90))
+    for r in stack_layers(hex_size, n):
+        rr = r.move(center)
+        pygame.draw.rect(surf, (15, 15, 15), rr, border_radius=rad)
+        pygame.draw.rect(surf, base, rr.inflate(-2, -2), border_radius=max(1, rad - 1))
+
+
+def stack_badge(n: int, hex_size: int) -> pygame.Surface | None:
+    """'3': how many units share the hex, a small yellow chip on the counter's left edge (None
+    when the counter is too small to carry one)."""
+    if n < 2 or hex_size < 16:  # smaller: the peeking cards alone (a chip would hide the counter)
+        return None
+    key = ("badge", n, hex_size)
+    s = _cache.get(key)
+    if s is None:
+        t = _ink(fonts.text(str(n), max(8, round(hex_size * 0.4)), (15, 15, 15), bold=True))
+        s = pygame.Surface((t.get_width() + 4, t.get_height() + 4), pygame.SRCALPHA)
+        pygame.draw.rect(s, theme.ACCENT, s.get_rect(), border_radius=2)  # yellow: never read as a depot's white box
+        pygame.draw.rect(s, (15, 15, 15), s.get_rect(), 1, border_radius=2)
+        s.blit(t, (2, 2))
+        _cache[key] = s
+    return s
 
 
 def _ink(t: pygame.Surface) -> pygame.Surface:
@@ -293,8 +343,9 @@ def counter(
     base = theme.SIDE.get(side, (128, 128, 128))
     if spent:
         base = tuple(int(c * 0.6 + 90 * 0.4) for c in base)
-    pygame.draw.rect(s, (15, 15, 15), s.get_rect(), border_radius=2)
-    pygame.draw.rect(s, base, s.get_rect().inflate(-2, -2), border_radius=2)
+    rad = corner_radius(hex_size)
+    pygame.draw.rect(s, (15, 15, 15), s.get_rect(), border_radius=rad)
+    pygame.draw.rect(s, base, s.get_rect().inflate(-2, -2), border_radius=max(1, rad - 1))
     white = (250, 250, 250)
     big = hex_size >= 14
     if label and hex_size >= DESIGNATION_MIN_HEX:
@@ -322,6 +373,9 @@ def counter(
         t = max(4, w // 5)
         pygame.draw.polygon(s, col, [(w - t - 1, 1), (w - 1, 1), (w - 1, t + 1)])
         pygame.draw.polygon(s, (0, 0, 0), [(w - t - 1, 1), (w - 1, 1), (w - 1, t + 1)], 1)
+        mask = pygame.Surface((w, h), pygame.SRCALPHA)  # the corner flag keeps to the rounded corner
+        pygame.draw.rect(mask, (255, 255, 255, 255), mask.get_rect(), border_radius=rad)
+        s.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
     if len(_cache) > 3000:
         _cache.clear()
     _cache[key] = s

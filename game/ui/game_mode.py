@@ -75,6 +75,7 @@ class CombatCard:
     shown: bool = False  # the timer starts when the card is first on screen (not under a pop-up)
     shift: int | None = None  # the roll's column shift
     estimate: Estimate | None = None  # what the attacker's preview said (own attacks only)
+    modifiers: tuple[tuple[str, str, float], ...] = ()  # as the result tells them: no unit counts
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,7 @@ class GameMode:
                         time.monotonic() + 15.0,
                         (self.session.state.turn, self.session.state.step),
                         shift=int(d["shift"]) if d.get("shift") is not None else None,
+                        modifiers=tuple((str(n), str(a), float(f)) for n, a, f in d.get("modifiers") or ()),
                     )
                     if e.kind == "combat":  # our own attack: what the preview said
                         self.card.estimate = self.estimates.get((self.card.side, self.card.target, self.session.state.turn))

@@ -480,10 +480,11 @@ def card_lines(m: GameMode, c) -> list[tuple[str, int, tuple[int, int, int]]]:
         roll = " · roll: no shift" if c.shift == 0 else f" · roll {c.shift:+d} column{'s' if abs(c.shift) != 1 else ''}"
     out.append((f"Odds used {c.odds:.2f} : 1{roll} → {c.rolled:.2f} : 1 after the roll", 13, theme.TEXT))
     e = c.estimate
+    applied = c.modifiers or (e.modifiers if e is not None else ())
+    mods = [f"×{f:.2f} {n}" for n, _, f in applied if abs(f - 1) > 0.005]
+    if mods:
+        out.append(("Modifiers applied: " + "; ".join(mods), 12, theme.TEXT_DIM))
     if e is not None:
-        mods = [f"×{f:.2f} {n}" for n, _, f in e.modifiers if abs(f - 1) > 0.005]
-        if mods:
-            out.append(("Modifiers applied: " + "; ".join(mods), 12, theme.TEXT_DIM))
         f = unseen_factor(c)
         if f is not None and abs(f - 1) > 0.01:
             why = "enemy support you could not see (defensive artillery fire or hidden strength)"

@@ -15,7 +15,7 @@ from game.scenario.model import Scenario
 from game.state import ACTIVE, State
 from game.ui import counters, fonts, theme
 from game.ui.camera import ZOOMS, Camera, layout_for, world_size
-from game.ui.terrain import draw_terrain
+from game.ui.terrain import draw_place_labels, draw_terrain
 
 RGBA = tuple[int, int, int, int]
 
@@ -58,18 +58,8 @@ def overlay_colors(view: State, side: str | None, kind: str) -> dict[Hex, RGBA]:
         enemies = [u for u in view.units.values() if u.status == ACTIVE and u.hex is not None and u.side != side]
         for i in movement.zoc_of(scen, enemies):
             out[gm.hexes[i]] = (204, 40, 40, 90)
-    elif kind == "air":
-        ctrl = view.air.get("control", {})
-        cols = {
-            "soviet": (*theme.SIDE["soviet"], 70),
-            "japanese": (*theme.SIDE["japanese"], 70),
-            "contested": (120, 120, 120, 70),
-        }
-        if scen.zone_of:
-            for i, z in enumerate(scen.zone_of):
-                c = cols.get(ctrl.get(z, "none"))
-                if c:
-                    out[gm.hexes[i]] = c
+    elif kind == "air":  # drawn as hatching (``air_hatch``): a flat blue wash reads as marsh or river
+        pass
     elif kind == "supply" and side is not None:
         if side in view.logistics or any(d.side == side for d in view.depots.values()):
             cost, _, _ = supply.trace(view, side)
@@ -81,6 +71,14 @@ def overlay_colors(view: State, side: str | None, kind: str) -> dict[Hex, RGBA]:
                 f = supply_flag(view, u)
                 out[u.hex] = [(0, 158, 115, 120), (230, 159, 0, 150), (204, 40, 40, 160)][f]
     return out
+
+
+AIR_HATCH: dict[str, tuple[tuple[int, int, int], str]] = {
+    # level: (line colour, directions) — the direction alone tells the sides apart
+    "soviet": (theme.SIDE["soviet"], "/"),
+    "japanese": (theme.SIDE_DARK["japanese"], "\\"),
+    "contested": ((70, 70, 70), "/\\"),
+}
 
 
 class _WorldCam:
@@ -106,6 +104,9 @@ class MapView:
         self._world: tuple | None = None
         self._counter_rects: dict[str, pygame.Rect] = {}
         self._zone_pos: tuple | None = None  # where the zone labels go, for one camera and free area
+        self._zone_label_rects: dict[str, pygame.Rect] = {}  # where the air-zone labels went (screen)
+        self._stacked: set[str] = set()  # units sharing a hex (the selected one is drawn on top)
+        self._label_rects: list[pygame.Rect] = []  # where the place names went (world pixels)
 
     def terrain(self, size: int) -> pygame.Surface:
         """The static map at one zoom, drawn once and kept for the last three zooms used."""
@@ -114,7 +115,9 @@ class MapView:
             if len(self._terrain) >= 3:
                 self._terrain.pop(next(iter(self._terrain)))
             s = self._terrain[size] = (
-                draw_terrain(self.scen.map, size).convert() if pygame.display.get_surface() else draw_terrain(self.scen.map, size)
+                draw_terrain(self.scen.map, size, labels=False).convert()
+                if pygame.display.get_surface()
+                else draw_terrain(self.scen.map, size, labels=False)
             )
         return s
 
@@ -127,7 +130,7 @@ class MapView:
             marks.version,
             marks.side,
             marks.overlay,
-            marks.selected if marks.reach else None,
+            marks.selected if (marks.reach or marks.selected in self._stacked) else None,
             len(marks.reach),
         )
         if self._world is not None and self._world[0] == key:
@@ -139,6 +142,9 @@ class MapView:
         self._depots(surf, wr, wc, view)
         self._objectives(surf, wr, wc, view)  # under the counters: a star never hides a designation
         self._units(surf, wr, wc, view, marks)
+        # place names after the counters, where no counter covers them
+        half = counters.counter_size(size)[1] / 2 + max(1, round(size * 0.12)) * 2
+        self._label_rects = draw_place_labels(surf, self.scen.map, size, list(self._counter_rects.values()), half / size)
         self._world = (key, surf)
         return surf
 
@@ -160,7 +166,9 @@ class MapView:
             surf = surf.copy()
             if night:  # night turns: the map darkens with a blue cast, at a glance
                 surf.fill((178, 186, 214), special_flags=pygame.BLEND_RGB_MULT)
-            if ov:
+            if ov == "air":
+                surf.blit(self.air_hatch(size, view.air.get("control", {})), (0, 0))
+            elif ov:
                 surf.blit(
                     self.tint(("ov", ov, marks.side, marks.version), size, lambda: overlay_colors(view, marks.side, ov)), (0, 0)
                 )
@@ -190,6 +198,42 @@ class MapView:
                     p, q = shared_edge(lay, gm.hexes[a], gm.hexes[b])
                     pygame.draw.line(surf, (15, 15, 25), p, q, max(4, size // 4))  # dark under light: seen on any terrain
                     pygame.draw.line(surf, (250, 250, 235), p, q, max(2, size // 9))
+
+    def air_hatch(self, size: int, control: dict[str, str]) -> pygame.Surface:
+        """Air control as hatching over the zone's hexes, never a flat wash (which reads as water):
+        Soviet control '/' lines in vermillion, Japanese '\\' lines in dark blue, contested
+        both ways in grey. The direction tells the sides apart without colour."""
+        key = ("air", tuple(sorted(control.items())))
+        k = (key, size)
+        s = self._tints.get(k)
+        if s is not None:
+            return s
+        if len(self._tints) >= 4:
+            self._tints.pop(next(iter(self._tints)))
+        scen = self.scen
+        lay = layout_for(size)
+        ws = world_size(scen.map, size)
+        s = pygame.Surface(ws, pygame.SRCALPHA)
+        for level, (col, dirs) in AIR_HATCH.items():
+            hexes = [scen.map.hexes[i] for i, z in enumerate(scen.zone_of or []) if control.get(z) == level]
+            if not hexes:
+                continue
+            mask = pygame.Surface(ws, pygame.SRCALPHA)
+            for h in hexes:
+                pygame.draw.polygon(mask, (255, 255, 255, 255), lay.corners(h))
+            lines = pygame.Surface(ws, pygame.SRCALPHA)
+            lines.fill((*col, 22))  # a faint wash of the colour under the lines
+            gap = max(6, round(size * 0.55))
+            lw = max(2, round(size * 0.12))
+            w, h = ws
+            for d in dirs:
+                for x0 in range(-h, w + h, gap):
+                    a, b = ((x0, 0), (x0 + h, h)) if d == "\\" else ((x0 + h, 0), (x0, h))
+                    pygame.draw.line(lines, (*col, 165), a, b, lw)
+            lines.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
+            s.blit(lines, (0, 0))
+        self._tints[k] = s
+        return s
 
     def tint(self, key: tuple, size: int, colors: Callable[[], dict[Hex, RGBA]]) -> pygame.Surface:
         """A world-sized tint layer, computed only when its key changes."""
@@ -232,7 +276,7 @@ class MapView:
             screen.fill(theme.BG, rect)
         screen.blit(world, rect.topleft, src)
         if marks.overlay == "air" or marks.zones:
-            self._zone_labels(screen, rect, cam, view, marks.avoid)
+            self._zone_labels(screen, rect, cam, view, marks.avoid, marks.side)
         self._path(screen, rect, cam, marks)
         for uid, col in [(a, theme.BAD) for a in marks.attackers] + [(marks.selected, theme.ACCENT)]:
             r = self._counter_rects.get(uid or "")
@@ -290,10 +334,12 @@ class MapView:
                 t = fonts.text("D", max(7, r.h - 3), (20, 20, 20), bold=True)
                 screen.blit(t, t.get_rect(center=r.center))
 
-    def _zone_labels(self, screen, rect, cam, view: State, avoid: pygame.Rect | None = None) -> None:
-        """Each zone's name and air control at the middle of its part on screen (outside a docked
-        panel), the labels kept inside the map and apart from each other."""
+    def _zone_labels(self, screen, rect, cam, view: State, avoid: pygame.Rect | None = None, side: str | None = None) -> None:
+        """Each zone's name and air control, small and see-through, near the middle of its part on
+        screen (outside a docked panel) where it covers no counter, the labels kept inside the
+        map and apart from each other."""
         scen = view.scenario
+        self._zone_label_rects = {}
         if not scen.zone_of:
             return
         free = pygame.Rect(rect)
@@ -303,47 +349,70 @@ class MapView:
             free = right if right.w * right.h >= below.w * below.h else below
         key = (cam.size, int(cam.x), int(cam.y), tuple(free))
         if self._zone_pos is None or self._zone_pos[0] != key:
-            acc: dict[str, list[float]] = {}
+            pts: dict[str, list[tuple[float, float]]] = {}
             lay = cam.layout
             for i, z in enumerate(scen.zone_of):
                 x, y = lay.hex_to_point(scen.map.hexes[i])
                 x, y = x - cam.x + rect.x, y - cam.y + rect.y
-                if not free.collidepoint(x, y):
+                if free.collidepoint(x, y):
+                    pts.setdefault(z, []).append((x, y))
+            spots = {}
+            for z, ps in pts.items():
+                if len(ps) < 3:
                     continue
-                a = acc.setdefault(z, [0.0, 0.0, 0])
-                a[0] += x
-                a[1] += y
-                a[2] += 1
-            self._zone_pos = (key, {z: (a[0] / a[2], a[1] / a[2]) for z, a in acc.items() if a[2] >= 3})
+                cx, cy = sum(p[0] for p in ps) / len(ps), sum(p[1] for p in ps) / len(ps)
+                # the middle first, then the zone's hexes nearest it: a spot clear of counters
+                near = sorted(ps, key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)[:120]
+                spots[z] = [(cx, cy), *near]
+            self._zone_pos = (key, spots)
         pos = self._zone_pos[1]
         ctrl = view.air.get("control", {})
+        ordered: dict[str, int] = {}  # this side's orders given this turn, per zone (before the air battles)
+        for o in (getattr(view, "air_orders", None) or {}).get(side, []) if side else []:
+            ordered[o.get("target")] = ordered.get(o.get("target"), 0) + int(o.get("aircraft", 0))
+        shift = (rect.x - int(cam.x), rect.y - int(cam.y))
+        units = [r.move(shift) for r in (*self._counter_rects.values(), *self._label_rects)]  # counters and names
         placed: list[pygame.Rect] = []
         for z in scen.air_zones:
             if z.id not in pos:
                 continue
-            x, y = pos[z.id]
             level = ctrl.get(z.id, "none")
             txt = {"none": "no air activity", "contested": "contested"}.get(level, f"{level.capitalize()} control")
             col = theme.SIDE_TEXT.get(level, (255, 255, 255)) if level not in ("none", "contested") else (255, 255, 255)
-            t1 = fonts.text(z.name, 13, (255, 255, 255), bold=True)
-            t2 = fonts.text(txt, 12, col if level not in ("none",) else (200, 200, 200))
-            box = pygame.Rect(0, 0, max(t1.get_width(), t2.get_width()) + 10, t1.get_height() + t2.get_height() + 4)
-            box.center = (int(x), int(y))
-            box.clamp_ip(free)
-            for _ in range(8):  # step aside from labels already placed
-                hit = box.collidelist(placed)
-                if hit < 0:
-                    break
-                other = placed[hit]
-                box.top = other.bottom + 2 if box.centery >= other.centery else box.top
-                if box.bottom > free.bottom or box.centery < other.centery:
-                    box.bottom = other.top - 2
+            t1 = fonts.text(z.name, 12, (255, 255, 255), bold=True)
+            if z.id in ordered:
+                txt = f"{txt} · your orders: {ordered[z.id]} aircraft"
+            t2 = fonts.text(txt, 11, col if level not in ("none",) else (200, 200, 200))
+            box = pygame.Rect(0, 0, max(t1.get_width(), t2.get_width()) + 8, t1.get_height() + t2.get_height() + 2)
+            best = None
+            for x, y in pos[z.id]:  # the first spot covering no counter and no other zone's label
+                box.center = (int(x), int(y))
                 box.clamp_ip(free)
+                if box.collidelist(units) < 0 and box.collidelist(placed) < 0:
+                    best = box.copy()
+                    break
+            if best is None:  # nowhere clear: the middle, stepped aside from labels already placed
+                box.center = (int(pos[z.id][0][0]), int(pos[z.id][0][1]))
+                box.clamp_ip(free)
+                for _ in range(8):
+                    hit = box.collidelist(placed)
+                    if hit < 0:
+                        break
+                    other = placed[hit]
+                    box.top = other.bottom + 2 if box.centery >= other.centery else box.top
+                    if box.bottom > free.bottom or box.centery < other.centery:
+                        box.bottom = other.top - 2
+                    box.clamp_ip(free)
+                best = box.copy()
+            box = best
             placed.append(box)
-            pygame.draw.rect(screen, (20, 20, 20), box, border_radius=3)
-            pygame.draw.rect(screen, (90, 90, 100), box, 1, border_radius=3)
-            screen.blit(t1, t1.get_rect(midtop=(box.centerx, box.y + 2)))
-            screen.blit(t2, t2.get_rect(midtop=(box.centerx, box.y + 2 + t1.get_height())))
+            self._zone_label_rects[z.id] = box
+            bg = pygame.Surface(box.size, pygame.SRCALPHA)  # see-through: the map shows under it
+            pygame.draw.rect(bg, (20, 20, 20, 175), bg.get_rect(), border_radius=3)
+            pygame.draw.rect(bg, (90, 90, 100, 200), bg.get_rect(), 1, border_radius=3)
+            screen.blit(bg, box)
+            screen.blit(t1, t1.get_rect(midtop=(box.centerx, box.y + 1)))
+            screen.blit(t2, t2.get_rect(midtop=(box.centerx, box.y + 1 + t1.get_height())))
 
     def _path(self, screen, rect, cam, marks: Marks) -> None:
         if len(marks.path) < 2:
@@ -359,33 +428,40 @@ class MapView:
             screen.blit(t, t.get_rect(center=bg.center))
 
     def _units(self, screen, rect, cam, view: State, marks: Marks) -> None:
+        """One counter a hex, inside it: the selected unit of a stack on top, the others as
+        cards peeking out above it, and a chip with the number of units in the hex."""
         s = cam.size
         stacks: dict[Hex, list] = {}
         for u in view.units.values():
             if u.status == ACTIVE and u.hex is not None:
                 stacks.setdefault(u.hex, []).append(u)
         w, h = counters.counter_size(s)
-        step = max(2, s // 6)
         names = counters.designations(view.scenario) if s >= counters.DESIGNATION_MIN_HEX else {}
         phase = view.phase.phase
         own_turn = marks.side is not None and marks.side in current_actors(view)  # paler 'spent' counters only then
+        self._stacked = set()
         for hx, units in stacks.items():
             x, y = self._to_screen(rect, cam, hx)
             if not rect.inflate(2 * w, 2 * h).collidepoint(x, y):
                 continue
-            units.sort(key=lambda u: u.id)
+            # the top counter: the selected unit if it is here, else the last by id (steady)
+            units.sort(key=lambda u: (u.id == marks.selected, u.id))
             n = len(units)
-            for k, u in enumerate(units):
-                ut = view.scenario.unit_type(u.type)
-                spent = (
-                    own_turn
-                    and u.side == marks.side
-                    and ((phase == "movement" and u.mp <= 1e-9) or (phase == "combat" and u.acted))
-                )
-                surf = counters.counter(
-                    u.side, ut.symbol, u.type, counters.strength_text(u), s, supply_flag(view, u), spent, names.get(u.id, "")
-                )
-                off = (k - (n - 1)) * step
-                r = surf.get_rect(center=(int(x + off), int(y + off)))
-                screen.blit(surf, r)
-                self._counter_rects[u.id] = r
+            u = units[-1]
+            ut = view.scenario.unit_type(u.type)
+            spent = (
+                own_turn and u.side == marks.side and ((phase == "movement" and u.mp <= 1e-9) or (phase == "combat" and u.acted))
+            )
+            surf = counters.counter(
+                u.side, ut.symbol, u.type, counters.strength_text(u), s, supply_flag(view, u), spent, names.get(u.id, "")
+            )
+            r = surf.get_rect(center=(int(x), int(y)))
+            if n > 1:
+                counters.draw_stack_layers(screen, units[-2].side, s, n, r.center)
+                self._stacked.update(x.id for x in units)
+            screen.blit(surf, r)
+            badge = counters.stack_badge(n, s)
+            if badge is not None:
+                screen.blit(badge, badge.get_rect(midleft=(r.x + 1, r.centery)))
+            for x_ in units:
+                self._counter_rects[x_.id] = r

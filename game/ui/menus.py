@@ -147,6 +147,11 @@ class NewGameChoice:
     seed: int = 1
 
 
+def side_rows(sides: Any) -> list[str]:
+    """The sides in a steady order for the screens that list them: Soviet first, always."""
+    return sorted(sides, key=lambda s: (s != "soviet", s))
+
+
 class NewGameMenu(MenuBase):
     def __init__(self, size: tuple[int, int], scenarios: list[tuple[str, Any]]) -> None:
         super().__init__(size)
@@ -200,7 +205,7 @@ class NewGameMenu(MenuBase):
                 )
                 bx += 166
             y += 40
-            for side in sc.sides:
+            for side in side_rows(sc.sides):  # Soviet first in every scenario: the same click, the same side
                 y = label(
                     screen,
                     f"{theme.SIDE_NAME.get(side, side)} side played by",
@@ -227,7 +232,7 @@ class NewGameMenu(MenuBase):
                     )
                     bx += 126
                 y += 40
-            humans = [s for s in sc.sides if getattr(c, s, "") == "human"]
+            humans = [s for s in side_rows(sc.sides) if getattr(c, s, "") == "human"]
             mode = {0: "AI against AI: you watch", 1: "Solo against the computer", 2: "Hot-seat: two players share this screen"}[
                 len(humans)
             ]
@@ -287,7 +292,7 @@ class LoadMenu(MenuBase):
     title = "Load game"
     note = (
         "Saved games, each game's autosaves of its last ten turns and play-by-e-mail turns. Newest first; "
-        "the coloured mark and 'game …' tell which game a file belongs to. "
+        "the mark (colour and shape) and 'game …' tell which game a file belongs to. "
         "Every file is checked by replaying it: a changed or damaged one is refused."
     )
     verb = "load"
@@ -308,6 +313,7 @@ class LoadMenu(MenuBase):
         y = self._path_field(screen, x, y, w) + 6
         if not self.saves:
             label(screen, "No saved games yet.", x, y, 15)
+        marks = game_marks([info.get("game_id") for _, info in self.saves])
         shown = self.saves[self.scroll :]
         for i, (p, info) in enumerate(shown):
             if y > rect.bottom - 130:
@@ -319,7 +325,7 @@ class LoadMenu(MenuBase):
                 txt = save_row(p, info)
                 enabled = True
             gid = info.get("game_id")
-            sw = 10 if gid else 0  # a colour per game: its autosaves and saves are easy to tell apart
+            sw = 22 if gid else 0  # a mark per game (colour and shape): its autosaves and saves are easy to tell apart
             button(
                 screen,
                 self.hits,
@@ -332,7 +338,8 @@ class LoadMenu(MenuBase):
                 left=True,
             )
             if gid:
-                pygame.draw.rect(screen, game_colour(gid), (x, y + 2, 6, 26), border_radius=2)
+                col, glyph = marks[gid]
+                draw_glyph(screen, glyph, col, pygame.Rect(x, y + 6, 18, 18))
             y += 34
         if self.message:
             paragraph(screen, self.message, x, rect.bottom - 120, w, 13, theme.WARN, rect.bottom - 62)
@@ -433,6 +440,65 @@ def game_colour(gid: str) -> tuple[int, int, int]:
     return (c.r, c.g, c.b)
 
 
+# Okabe-Ito colours (colour-blind safe) and shapes: the shape tells games apart where colours fail
+MARK_COLOURS: tuple[tuple[int, int, int], ...] = (
+    (230, 159, 0),  # orange
+    (86, 180, 233),  # sky blue
+    (0, 158, 115),  # bluish green
+    (240, 228, 66),  # yellow
+    (204, 121, 167),  # reddish purple
+    (213, 94, 0),  # vermillion
+    (0, 114, 178),  # blue
+    (235, 235, 235),  # white
+)
+MARK_GLYPHS: tuple[str, ...] = ("circle", "square", "triangle", "diamond", "cross", "bar")
+
+
+def game_marks(gids: list[Any]) -> dict[str, tuple[tuple[int, int, int], str]]:
+    """A mark (colour, shape) for each game in a list, newest first: the games listed get
+    different marks (colour and shape both differ for the first six), steady for a given list."""
+    out: dict[str, tuple[tuple[int, int, int], str]] = {}
+    for gid in gids:
+        if isinstance(gid, str) and gid and gid not in out:
+            k = len(out)
+            out[gid] = (MARK_COLOURS[k % len(MARK_COLOURS)], MARK_GLYPHS[(k + k // len(MARK_COLOURS)) % len(MARK_GLYPHS)])
+    return out
+
+
+def draw_glyph(screen: pygame.Surface, glyph: str, col: tuple[int, int, int], r: pygame.Rect) -> None:
+    """A game's mark in the load list: a filled shape with a dark edge."""
+    dark = (15, 15, 15)
+    cx, cy = r.center
+    if glyph == "circle":
+        pygame.draw.circle(screen, col, r.center, r.w // 2)
+        pygame.draw.circle(screen, dark, r.center, r.w // 2, 1)
+        return
+    if glyph == "square":
+        q = r.inflate(-2, -2)
+        pygame.draw.rect(screen, col, q)
+        pygame.draw.rect(screen, dark, q, 1)
+        return
+    if glyph == "cross":
+        for a in (pygame.Rect(r.x, cy - 3, r.w, 7), pygame.Rect(cx - 3, r.y, 7, r.h)):
+            pygame.draw.rect(screen, dark, a)
+        for a in (pygame.Rect(r.x + 1, cy - 2, r.w - 2, 5), pygame.Rect(cx - 2, r.y + 1, 5, r.h - 2)):
+            pygame.draw.rect(screen, col, a)
+        return
+    if glyph == "bar":
+        q = pygame.Rect(0, 0, 8, r.h)
+        q.center = r.center
+        pygame.draw.rect(screen, col, q)
+        pygame.draw.rect(screen, dark, q, 1)
+        return
+    pts = (
+        [(cx, r.y), (r.right, r.bottom), (r.x, r.bottom)]
+        if glyph == "triangle"
+        else [(cx, r.y), (r.right, cy), (cx, r.bottom), (r.x, cy)]
+    )
+    pygame.draw.polygon(screen, col, pts)
+    pygame.draw.polygon(screen, dark, pts, 1)
+
+
 class ReplayMenu(LoadMenu):
     title = "Replays of your games"
     note = (
@@ -524,7 +590,7 @@ class RulesScreen(MenuBase):
             _table_lines(out, table, width)
             table.clear()
 
-        text = re.sub(r"<!--.*?-->", "", self.text, flags=re.S)
+        text = reader_sources(re.sub(r"<!--.*?-->", "", self.text, flags=re.S))
         for raw in _paragraphs(text):
             s = raw.rstrip()
             if s.lstrip().startswith("|"):
@@ -572,6 +638,18 @@ class RulesScreen(MenuBase):
                 screen.blit(fonts.text(t, size, col, bold), (rect.x + 20 + dx, y))
             y += lh
         self._back_button(screen, rect)
+
+
+def reader_sources(text: str) -> str:
+    """Developer paths to source files ('../shared/models.md', 'docs/RULES.md §4.2') as a
+    player reads them: 'design notes: models', 'design notes: models §4.2'."""
+
+    def name(m: re.Match) -> str:
+        stem = m.group(1).replace("_", " ").replace("-", " ")
+        return f"design notes: {stem}{(' ' + m.group(2)) if m.group(2) else ''}"
+
+    pat = r"`?(?:\.{1,2}/)*(?:[\w.-]+/)*([\w-]+)\.md(?:#[\w-]+)?`?(?:\s*(§\s?[\d.]*\d))?"
+    return re.sub(pat, name, text)
 
 
 def _inline(s: str) -> str:

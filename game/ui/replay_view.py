@@ -16,11 +16,11 @@ from typing import Any
 import pygame
 
 from game.actions import Attack, EndPhase, Move
-from game.engine import turn_label
+from game.engine import current_actors, turn_label
 from game.playback import Bookmark, Playback, PlaybackError
 from game.state import ACTIVE, State
 from game.ui import fonts, theme
-from game.ui.camera import Camera
+from game.ui.camera import Camera, fit_zoom
 from game.ui.mapview import MapView, Marks
 from game.ui.menus import Command
 from game.ui.widgets import Hits, button, label, paragraph, side_name
@@ -30,6 +30,24 @@ BOTTOM = 96
 RIGHT = 400
 SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)  # actions a second
 VIEWS: tuple[str | None, ...] = ("soviet", "japanese", None)
+
+
+def _one_per_combat(events: list, side: str | None) -> list:
+    """Through both sides' eyes every combat has two events: the attacker's full account and the
+    defender's ('combat_defended', with unseen artillery left vague). Keep only the full one."""
+    if side is not None:
+        return list(events)
+    return [e for e in events if e.kind != "combat_defended"]
+
+
+def take_defaults(pb: Playback, side: str | None) -> dict[str, str]:
+    """'Take command' starts with the human on the side whose eyes the viewer looks through
+    (through both: the side to act at this point, else the first), the computer on the other."""
+    sides = list(pb.scenario.sides)
+    if side not in sides:
+        acting = [s for s in current_actors(pb.state) if s in sides]
+        side = acting[0] if acting else sides[0]
+    return {s: "human" if s == side else "ai" for s in sides}
 
 
 @dataclass
@@ -68,7 +86,12 @@ class ReplayMode:
         self._last = time.monotonic()
         self.mapview = MapView(pb.scenario)
         self.marks = Marks(side=side)
-        self.cam = Camera(pb.scenario.map, *self.map_rect.size, zoom=2 if zoom is None else zoom)
+        fitted = zoom is None and fit_zoom(pb.scenario.map, *self.map_rect.size) > 2
+        self.cam = Camera(
+            pb.scenario.map,
+            *self.map_rect.size,
+            zoom=fit_zoom(pb.scenario.map, *self.map_rect.size) if fitted else 2 if zoom is None else zoom,
+        )
         self.take: TakeCommand | None = None
         self.message = pb.problem or ""
         self.bm_scroll = 0
@@ -86,7 +109,10 @@ class ReplayMode:
             self._seek_stop(0)
         elif pb.pos < self.start:
             pb.seek(self.start)
-        self._centre()
+        if fitted:  # a small map: the whole of it, in the middle of the window
+            self.cam.centre_world()
+        else:
+            self._centre()
 
     # --- geometry -------------------------------------------------------------------------
 
@@ -182,7 +208,7 @@ class ReplayMode:
             return f"{side_name(side)}: " + (seen[-1] if seen else "acts out of your sight")
         if isinstance(a, EndPhase):
             return f"{side_name(side)} ends the phase"
-        evs = [e.text for e in self.pb.events_of(i) if e.kind not in ("phase_start", "phase_end")]
+        evs = [e.text for e in _one_per_combat(self.pb.events_of(i), self.side) if e.kind not in ("phase_start", "phase_end")]
         return f"{side_name(side)}: " + (evs[0] if evs else a.__class__.__name__)
 
     def turn_events(self) -> list:
@@ -193,7 +219,7 @@ class ReplayMode:
         if self._fogged():
             side = self.side or ""
             return [e for i in self._shown_actions() if i >= turn_start for e in pb.events_of(i) if e.seen_by(side)]
-        return [e for i, e in pb.events(self.side, back=pb.pos - turn_start) if i >= turn_start]
+        return _one_per_combat([e for i, e in pb.events(self.side, back=pb.pos - turn_start) if i >= turn_start], self.side)
 
     # --- moving through the record --------------------------------------------------------
 
@@ -417,7 +443,7 @@ class ReplayMode:
             if pb.state.result is not None:
                 self.message = "The game is over at this point: step back to take command earlier."
                 return None
-            self.take = TakeCommand({s: "human" if k == 0 else "ai" for k, s in enumerate(pb.scenario.sides)})
+            self.take = TakeCommand(take_defaults(pb, self.side))
         elif name == "take_ctl" and self.take is not None:
             side, _, ctl = arg.partition("=")
             self.take.controllers[side] = ctl
@@ -683,7 +709,7 @@ class ReplayMode:
         dim = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
         dim.fill((0, 0, 0, 140))
         screen.blit(dim, (0, 0))
-        sides = self.pb.scenario.sides
+        sides = sorted(self.pb.scenario.sides, key=lambda s: s != "soviet")  # Soviet first, as in the New game screen
         rect = pygame.Rect(0, 0, 560, 150 + 70 * len(sides))
         rect.center = screen.get_rect().center
         pygame.draw.rect(screen, theme.PANEL, rect)

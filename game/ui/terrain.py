@@ -36,8 +36,9 @@ def _hash(i: int) -> int:
     return x ^ (x >> 13)
 
 
-def draw_terrain(gm: GameMap, size: int, rules=None) -> pygame.Surface:
-    """Terrain fills and textures, grid, tracks, rivers, crossings, border and labels."""
+def draw_terrain(gm: GameMap, size: int, rules=None, labels: bool = True) -> pygame.Surface:
+    """Terrain fills and textures, grid, tracks, rivers, crossings, border and labels (the map
+    view passes ``labels=False`` and places the names itself, around the counters)."""
     lay = layout_for(size)
     w, h = world_size(gm, size)
     surf = pygame.Surface((w, h))
@@ -87,7 +88,9 @@ def draw_terrain(gm: GameMap, size: int, rules=None) -> pygame.Surface:
     _draw_rivers(surf, gm, lay, size)
     _draw_crossings(surf, gm, lay, size)
     _draw_border(surf, gm, lay, size)
-    _draw_labels(surf, gm, lay, size)
+    _draw_height_marks(surf, gm, lay, size)
+    if labels:
+        draw_place_labels(surf, gm, size)
     return surf
 
 
@@ -169,40 +172,62 @@ def _draw_border(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> N
         surf.blit(lab, (x + 6, y - lab.get_height() - 2))
 
 
-def _halo(
-    surf: pygame.Surface, s: str, px: int, color, x: float, y: float, bold: bool = False, taken: list | None = None, dy: float = 0
-) -> None:
-    """A label with a light halo; moved above or aside when another label is already there."""
-    fg = fonts.text(s, px, color, bold)
-    bg = fonts.text(s, px, (250, 248, 240), bold)
-    r = fg.get_rect(center=(int(x), int(y)))
-    if taken is not None:
-        for cand in (r, r.move(0, -int(2 * dy)), r.move(0, int(fg.get_height())), r.move(0, -int(2 * dy) - fg.get_height())):
-            if cand.collidelist(taken) < 0:
-                r = cand
-                break
-        else:
-            return
-        taken.append(r.inflate(4, 0))
-    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+def _halo_blit(surf: pygame.Surface, fg: pygame.Surface, bg: pygame.Surface, r: pygame.Rect) -> None:
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)):
         surf.blit(bg, r.move(dx, dy))
     surf.blit(fg, r)
 
 
-def _draw_labels(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+def _draw_height_marks(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
     if size < 12:
         return
+    for p in gm.places.values():
+        if p.kind == "height":
+            x, y = lay.hex_to_point(p.hex)
+            tri = [(x, y - size * 0.35), (x - size * 0.3, y + size * 0.2), (x + size * 0.3, y + size * 0.2)]
+            pygame.draw.polygon(surf, (90, 60, 30), tri)
+
+
+LABEL_ORDER = {"height": 0, "command_post": 0, "village": 1, "crossing": 2, "lake": 2}
+
+
+def draw_place_labels(
+    surf: pygame.Surface,
+    gm: GameMap,
+    size: int,
+    blockers: list[pygame.Rect] | None = None,
+    keep_clear: float = 0.0,
+) -> list[pygame.Rect]:
+    """The names of places with a light halo, each under its hex (or above it, beside it, or a
+    line further off) where it covers neither another name nor a ``blockers`` rect (the counters);
+    a name with no free place is left out rather than drawn over a counter. ``keep_clear``:
+    how far (in hex radii) below and above the hex centre a counter reaches. Returns where
+    the names went."""
+    if size < 12:
+        return []
+    lay = layout_for(size)
     px = max(9, int(size * 0.5))
     taken: list[pygame.Rect] = []
-    order = {"height": 0, "command_post": 0, "village": 1, "crossing": 2, "lake": 2}
-    for p in sorted(gm.places.values(), key=lambda p: (order.get(p.kind, 3), p.name)):
+    blockers = blockers or []
+    for p in sorted(gm.places.values(), key=lambda p: (LABEL_ORDER.get(p.kind, 3), p.name)):
         if p.kind == "border":
             continue
         x, y = lay.hex_to_point(p.hex)
-        if p.kind == "height":
-            tri = [(x, y - size * 0.35), (x - size * 0.3, y + size * 0.2), (x + size * 0.3, y + size * 0.2)]
-            pygame.draw.polygon(surf, (90, 60, 30), tri)
         name = p.name if len(p.name) <= 34 or size >= 27 else p.name.split(" (")[0]
-        _halo(
-            surf, name, px, theme.LABEL, x, y + size * 0.75, p.kind in ("height", "command_post", "village"), taken, size * 0.75
-        )
+        bold = p.kind in ("height", "command_post", "village")
+        fg = fonts.text(name, px, theme.LABEL, bold)
+        th = fg.get_height()
+        home = fg.get_rect(center=(int(x), int(y + size * 0.75)))
+        below = fg.get_rect(midtop=(int(x), int(y + size * keep_clear) + 1))
+        above = fg.get_rect(midbottom=(int(x), int(y - size * max(keep_clear, 0.75)) - 1))
+        right = fg.get_rect(midleft=(int(x + size * 0.8) + 2, int(y)))  # beside the hex's counter
+        left = fg.get_rect(midright=(int(x - size * 0.8) - 2, int(y)))
+        cands = [home, below, above, right, left, below.move(0, th), above.move(0, -th)]
+        for r in cands:
+            if r.collidelist(taken) < 0 and r.collidelist(blockers) < 0:
+                break
+        else:
+            continue
+        taken.append(r.inflate(4, 0))
+        _halo_blit(surf, fg, fonts.text(name, px, (250, 248, 240), bold), r)
+    return taken
