@@ -320,3 +320,22 @@ def test_tip_rect_flips_and_clears_the_panel():
     # just right of the panel title: below right
     r = tip_rect((570, 60), (250, 90), area, panel)
     assert area.contains(r) and not r.colliderect(panel)
+
+
+def test_the_path_warns_when_a_move_gives_up_a_dug_in_position(skirmish, screen):
+    s = Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"})
+    to_phase(s, "soviet", "movement")
+    g = game(s, screen)
+    u = next(u for u in g.view.units.values() if u.side == "soviet" and u.active and u.mp > 0)
+    for o in s.state.units.values():  # the stack in that hex dug in for a day (test set-up)
+        if o.hex == u.hex:
+            o.entrench_h = 20.0
+    s.version += 1  # the view is cached per session version
+    g.after_apply()
+    click(g, hex_pos(g, u.hex))
+    uid = g.marks.selected
+    assert g.view.units[uid].entrench_h >= 16
+    dest = max(g.marks.reach, key=lambda h: g.marks.reach[h])
+    g.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=hex_pos(g, dest), rel=(0, 0), buttons=(0, 0, 0)))
+    assert g.marks.path_cost is not None and g.marks.path_note == "moving gives up: prepared defence"
+    game_draw.draw(g, screen)  # the note is drawn above the MP label

@@ -527,6 +527,7 @@ class GameMode:
         self.marks.hover = None
         self.marks.path = []
         self.marks.path_cost = None
+        self.marks.path_note = None
         if self.modal in BLOCKING or not self.map_rect.collidepoint(pos) or self._on_panel(pos):
             return
         h = self.cam.hex_at(pos[0] - self.map_rect.x, pos[1] - self.map_rect.y)
@@ -534,6 +535,9 @@ class GameMode:
         if h is not None and self._reach is not None and h in self.marks.reach:
             self.marks.path = self._reach.path(h)
             self.marks.path_cost = round(self.marks.reach[h], 2)
+            u = self.view.units.get(self.marks.selected or "")
+            if u is not None and len(self.marks.path) > 1 and combat.posture_index(self.view, u) > 0:
+                self.marks.path_note = f"moving gives up: {combat.posture_of(self.view, u).name}"
 
     def _on_panel(self, pos: tuple[int, int]) -> bool:
         return self.docked is not None and self.panel_rect is not None and self.panel_rect.collidepoint(pos)

@@ -29,6 +29,7 @@ class Marks:
     reach: dict[Hex, float] = field(default_factory=dict)
     path: list[Hex] = field(default_factory=list)
     path_cost: float | None = None
+    path_note: str | None = None  # what the move costs besides MP, e.g. leaving a dug-in position
     attackers: set[str] = field(default_factory=set)
     target: Hex | None = None
     hover: Hex | None = None
@@ -426,6 +427,11 @@ class MapView:
             bg = t.get_rect(midbottom=(int(x), int(y - cam.size * 0.8))).inflate(8, 4)
             pygame.draw.rect(screen, (20, 20, 20), bg, border_radius=3)
             screen.blit(t, t.get_rect(center=bg.center))
+            if marks.path_note:
+                n = fonts.text(marks.path_note, 12, theme.WARN)
+                nb = n.get_rect(midbottom=(bg.centerx, bg.top - 1)).inflate(8, 4)
+                pygame.draw.rect(screen, (20, 20, 20), nb, border_radius=3)
+                screen.blit(n, n.get_rect(center=nb.center))
 
     def _units(self, screen, rect, cam, view: State, marks: Marks) -> None:
         """One counter a hex, inside it: the selected unit of a stack on top, the others as

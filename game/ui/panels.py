@@ -359,7 +359,9 @@ def supply_panel(m: GameMode, screen: pygame.Surface) -> None:
         y = label(
             screen, f"Front trucks ({free} free): carry stock from one depot to another now", x, y + 4, 13, theme.TEXT_DIM, True
         )
-        for src, items in sends.items():
+        # in the depot table's order (1, 2, 3 …), and each row's targets too
+        for src, items in sorted(sends.items(), key=lambda kv: num.get(kv[0], 999)):
+            items = sorted(items, key=lambda ia: num.get(ia[1].dest, 999))
             nm = f"from {num.get(src, '?')}. {supply.depot_name(v, src)}"
             screen.blit(fonts.text(nm if len(nm) <= 50 else nm[:49] + "…", 12, theme.TEXT), (x, y + 3))
             bx = x + 360
