@@ -339,3 +339,16 @@ def test_the_path_warns_when_a_move_gives_up_a_dug_in_position(skirmish, screen)
     g.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=hex_pos(g, dest), rel=(0, 0), buttons=(0, 0, 0)))
     assert g.marks.path_cost is not None and g.marks.path_note == "moving gives up: prepared defence"
     game_draw.draw(g, screen)  # the note is drawn above the MP label
+
+
+def test_the_window_fits_the_desktop_and_keeps_a_usable_minimum(monkeypatch):
+    from game.ui import app as app_mod
+
+    monkeypatch.setattr(pygame.display, "get_driver", lambda: "x11")
+    monkeypatch.setattr(pygame.display, "get_desktop_sizes", lambda: [(1366, 768)])
+    assert app_mod.fit_to_desktop((1600, 1000)) == (1297, 700)  # a laptop: inside its screen
+    monkeypatch.setattr(pygame.display, "get_desktop_sizes", lambda: [(2560, 1440)])
+    assert app_mod.fit_to_desktop((1600, 1000)) == (1600, 1000)
+    monkeypatch.setattr(pygame.display, "get_desktop_sizes", lambda: [(800, 600)])
+    assert app_mod.fit_to_desktop((1600, 1000)) == app_mod.MIN_SIZE  # never below what the layout needs
+    assert app_mod.fit_to_desktop((1600, 1000), exact=True) == (1600, 1000)

@@ -36,6 +36,37 @@ DEFAULT_SIZE = (1600, 1000)
 WATCH_DELAY_S = 0.15  # between AI actions when nobody human plays, so the battle can be followed
 
 
+MIN_SIZE = (1024, 700)  # below this the docked panels and the top bar no longer fit
+
+
+def fit_to_desktop(size: tuple[int, int], exact: bool = False) -> tuple[int, int]:
+    """The window asked for, shrunk to fit a smaller desktop (a 1366×768 laptop must not get a
+    window taller than its screen); never below the minimum the layout needs."""
+    if exact or pygame.display.get_driver() in ("dummy", "offscreen"):  # tests, screenshots: as asked
+        return size
+    try:
+        desk = pygame.display.get_desktop_sizes()[0]
+    except (pygame.error, IndexError):
+        return size
+    if not desk or desk[0] <= 0 or desk[1] <= 0:
+        return size
+    w = min(size[0], int(desk[0] * 0.95))
+    h = min(size[1], int(desk[1] * 0.9))
+    return max(w, min(MIN_SIZE[0], size[0])), max(h, min(MIN_SIZE[1], size[1]))
+
+
+def _set_minimum_size(size: tuple[int, int]) -> None:
+    """The window cannot be dragged smaller than the layout needs (SDL's minimum size)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pygame.Window.from_display_module().minimum_size = size
+    except (AttributeError, pygame.error, ValueError):
+        pass
+
+
 class AIWorker:
     """One agent decision on a worker thread. The agent sees only the observe() projection, a
     copy, so the main thread's state is never touched."""
@@ -68,10 +99,12 @@ class App:
         pygame.display.init()  # no audio: the game has no sounds, and it spares ALSA warnings
         pygame.font.init()
         pygame.display.set_caption("Khalkhin Gol 1939")
+        size = fit_to_desktop(size, screenshot is not None)
         try:
             self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         except pygame.error:
             self.screen = pygame.display.set_mode(size)
+        _set_minimum_size(MIN_SIZE)
         pygame.key.set_repeat(300, 40)
         self.size = self.screen.get_size()
         self.mode: Any = MainMenu(self.size)
