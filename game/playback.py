@@ -407,9 +407,15 @@ def build_playback_report(pb: Playback, progress: Callable[[int, int], None] | N
 
     state = pb._checkpoints[0]
     tracker = Tracker(state)
+    warning = pb.problem
     for i in range(pb.limit):
         state, events = apply(state, pb.action(i))
         tracker.after(state, events)
+        want = pb.checks.get(i + 1)
+        if warning is None and want is not None and state_hash(state) != want:
+            warning = f"the record diverges at turn {state.turn}: the report is of the actions as recorded"
         if progress is not None and (i % 40 == 0 or i + 1 == pb.limit):
             progress(i + 1, pb.limit)
-    return build_report(tracker, state)
+    rep = build_report(tracker, state)
+    rep.warning = warning
+    return rep

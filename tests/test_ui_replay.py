@@ -512,3 +512,24 @@ def test_rules_page_names_sources_for_a_player():
     text = " ".join(t for segs, *_ in r._layout(1000) for _, t in segs)
     assert "../" not in text and "shared/" not in text and ".md" not in text
     assert "design notes: models" in text
+
+
+def test_aar_of_a_changed_record_says_so(skirmish, tmp_path, screen, monkeypatch):
+    import json
+
+    from game.playback import build_playback_report
+    from game.ui import widgets
+
+    p = tmp_path / "changed.json"
+    write_record(play_game(skirmish, 8, {"soviet": "random", "japanese": "random"}), p)
+    data = json.loads(p.read_text())
+    data["turn_hashes"][1]["hash"] = "0" * 64  # the file no longer matches its own game
+    data["snapshots"] = []
+    p.write_text(json.dumps(data))
+    rep = build_playback_report(Playback.open(p))
+    assert rep.warning and "diverges" in rep.warning
+    shown = []
+    real = widgets.paragraph
+    monkeypatch.setattr("game.ui.aar_view.paragraph", lambda scr, text, *a, **k: shown.append(text) or real(scr, text, *a, **k))
+    AARScreen(rep, SIZE, Command("close")).draw(screen)
+    assert any(t.startswith("Warning: the record diverges") for t in shown)

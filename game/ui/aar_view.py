@@ -62,6 +62,8 @@ class AARScreen:
         rep = self.report
         y = label(screen, f"After-action report — {rep.title}", 20, 12, 24, theme.TEXT, True)
         y = label(screen, self._result_line() + (f"   ·   {self.note}" if self.note else ""), 20, y + 2, 14, theme.TEXT)
+        if rep.warning:  # a changed or cut-short record: the report is of what the file says
+            y = paragraph(screen, f"Warning: {rep.warning}", 20, y, w - 40, 13, theme.WARN)
         if rep.historical_result:
             hr = rep.historical_result
             grade = "a draw" if hr.get("winner") is None else f"a {hr['result']} {side_name(hr['winner'])} victory"
