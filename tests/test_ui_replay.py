@@ -99,7 +99,10 @@ def test_viewer_play_pause_step_back_seek(record_path, screen):
     m.draw(screen)
     click(m, hit(m, f"bm:{k}"))
     assert pb.state.turn == 5 and state_hash(pb.state) == forward[pb.pos]
-    keydown(m, pygame.K_EQUALS)
+    m.cam.set_zoom(2)
+    keydown(m, pygame.K_EQUALS)  # + zooms, as in the game
+    assert m.speed == 3 and m.cam.zoom == 3
+    keydown(m, pygame.K_RIGHTBRACKET)  # ] is faster
     assert m.speed == 4
     keydown(m, pygame.K_END)
     m.draw(screen)
