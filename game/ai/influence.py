@@ -158,15 +158,18 @@ def reach_radius(view: State, u: Unit, w: dict[str, Any]) -> float:
     return max(float(w["move"]["min_radius"]), r)
 
 
-def influence(view: State, units: list[Unit], w: dict[str, Any], role: str = "attack") -> np.ndarray:
-    """Sum over units of strength × (1 − d / (radius + 1)), clipped at 0: force that can arrive."""
+def influence(
+    view: State, units: list[Unit], w: dict[str, Any], role: str = "attack", scale: dict[str, float] | None = None
+) -> np.ndarray:
+    """Sum over units of strength × (1 − d / (radius + 1)), clipped at 0: force that can arrive.
+    ``scale`` weighs some units down (enemies remembered but no longer seen)."""
     g = grid(view)
     out = np.zeros(g.q.size)
     placed = [u for u in units if u.hex is not None and u.status == ACTIVE]
     if not placed:
         return out
     d = g.dist_many([u.hex for u in placed])  # type: ignore[misc]
-    s = np.array([strength(view, u, role) for u in placed])
+    s = np.array([strength(view, u, role) * (scale.get(u.id, 1.0) if scale else 1.0) for u in placed])
     rad = np.array([reach_radius(view, u, w) for u in placed])
     wgt = np.clip(1.0 - d / (rad[:, None] + 1.0), 0.0, None)
     return (wgt * s[:, None]).sum(axis=0)

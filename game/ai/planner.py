@@ -5,7 +5,10 @@ task — one to *take* if the enemy holds it, one to *hold* if we do and known e
 it. A task is worth the score it swings (our points plus theirs) and needs force: the enemy's
 strength that can arrive there (an influence map) times the superiority wanted. Units are given
 to tasks greedily by value over time to get there; a share stays back as a reserve; units cut
-off, broken or starving are sent back to regroup by a depot instead.
+off, broken or starving are sent back to regroup by a depot instead. A scenario's
+``operational_plan`` (game/ai/opplan.py) weighs the objectives, adds dated phase lines to reach
+or to hold (every unit on a hex the plan holds stays and digs in) and a way out to guard and to
+fall back by. Enemies seen and lost from sight stay in the threat map for a few turns (memory).
 
 Moves: each unit takes, among its legal destinations, the one that best trades progress toward
 its task (a movement-cost field to the goal) against danger (enemy strength that can reach the
@@ -26,6 +29,7 @@ import numpy as np
 
 from game.actions import Action, Attack, EndPhase, Move
 from game.ai import influence as inf
+from game.ai import opplan
 from game.ai.support import air_action, supply_action, zone_weights
 from game.ai.tactics import best_attack
 from game.engine import legal_actions
@@ -77,6 +81,9 @@ class AIAgent:
         self.evals = 0
         self.movers = 0
         self.turn_times: dict[int, float] = {}  # game turn -> seconds spent thinking for it
+        # enemies seen and lost sight of: unit id -> (the unit as last seen, game turn seen)
+        self.memory: dict[str, tuple[Unit, int]] = {}
+        self.holders: frozenset[str] = frozenset()  # garrisons of the last plan: they keep their hexes
 
     # --- entry point ----------------------------------------------------------------------
 
@@ -115,6 +122,35 @@ class AIAgent:
     def _enemies(self, view: State) -> list[Unit]:
         return [u for u in view.units.values() if u.side != self.side and u.status == ACTIVE and u.hex is not None]
 
+    def remember(self, view: State) -> dict[str, float]:
+        """Update the memory of enemy units from this view; return the remembered-but-unseen ones
+        with the weight they still carry in the threat map (``memory.weight`` in the turn it was
+        lost from sight, falling linearly to 0 after ``memory.turns`` turns). Its last known hex
+        is kept even when that hex is seen empty: it moved, but its reach (the influence spread)
+        still covers where it can be."""
+        m = self.w["memory"]
+        seen = self._enemies(view)
+        for u in seen:
+            self.memory[u.id] = (u, view.turn)
+        seen_ids = {u.id for u in seen}
+        out: dict[str, float] = {}
+        for uid in sorted(self.memory):
+            if uid in seen_ids:
+                continue
+            u, turn = self.memory[uid]
+            age = view.turn - turn
+            if age > m["turns"]:
+                del self.memory[uid]
+                continue
+            out[uid] = m["weight"] * (1.0 - age / (m["turns"] + 1.0))
+        return out
+
+    def _threat(self, view: State, enemies: list[Unit]) -> np.ndarray:
+        """Enemy strength that can arrive at each hex: the enemies seen now plus those remembered."""
+        ghosts = self.remember(view)
+        units = enemies + [self.memory[uid][0] for uid in ghosts]
+        return inf.influence(view, units, self.w, scale=ghosts)
+
     def _worth(self, view: State, obj) -> float:
         enemy = view.scenario.other(self.side)
         return float(obj.points.get(self.side, 0) + obj.points.get(enemy, 0))
@@ -125,45 +161,97 @@ class AIAgent:
         gm = scen.map
         mine, enemies = self._mine(view), self._enemies(view)
         friendly = inf.influence(view, mine, w)
-        enemy = inf.influence(view, enemies, w)
+        enemy = self._threat(view, enemies)
         supplied = self._supply_net(view, enemies)
         strengths = {u.id: inf.strength(view, u) for u in mine}
         unit_size = float(np.mean(list(strengths.values()))) if strengths else 1.0
+        op = opplan.read(view, self.side, w)
+        enemy_at = {u.hex for u in enemies}
+        mine_at = {u.hex for u in mine if not combat.is_artillery(view, u)}
+        must_hold = {h for _, h, _ in op.holds}
+        line_force = w["plan"]["line_units"] * unit_size  # wanted on each hex the plan holds, at the least
+
+        def threatened(i: int) -> bool:
+            return bool(enemy[i] > mv["threat_ratio"] * max(friendly[i], 1e-9) or enemy[i] > 0.5 * unit_size)
 
         tasks: list[Task] = []
         for obj in scen.objectives:
-            worth = self._worth(view, obj)
+            worth = self._worth(view, obj) * op.weight.get(obj.hex, op.unlisted)
             if worth <= 0:
                 continue
             i = gm.index[obj.hex]
             if view.control.get(obj.id) != self.side:
                 tasks.append(Task(TAKE, obj.id, obj.hex, worth, max(enemy[i] * mv["attack_ratio"], unit_size)))
-            elif enemy[i] > mv["threat_ratio"] * max(friendly[i], 1e-9) or enemy[i] > 0.5 * unit_size:
+            elif obj.hex in must_hold:
+                tasks.append(Task(HOLD, obj.id, obj.hex, worth * mv["hold_bias"], max(enemy[i] * mv["hold_ratio"], line_force)))
+            elif threatened(i):
                 tasks.append(Task(HOLD, obj.id, obj.hex, worth * mv["hold_bias"], enemy[i] * mv["hold_ratio"]))
+        # the scenario's operational plan: lines to hold (garrisons dig in), lines to reach, the way out
+        by_hex = {t.hex: t for t in tasks}
+        keep: set[tuple[int, int]] = set()  # hexes whose garrison stays put
+        for label, h, val in op.holds:
+            i = gm.index[h]
+            if h in by_hex:
+                by_hex[h].value += val
+            elif h not in enemy_at and val > 0:
+                by_hex[h] = Task(HOLD, label, h, val * mv["hold_bias"], max(enemy[i] * mv["hold_ratio"], line_force))
+                tasks.append(by_hex[h])
+            keep.add(h)
+        for label, h, val in op.reaches:
+            i = gm.index[h]
+            if h in by_hex:
+                by_hex[h].value += val
+            elif h in mine_at:
+                keep.add(h)
+            else:
+                by_hex[h] = Task(TAKE, label, h, val, max(enemy[i] * mv["attack_ratio"], unit_size))
+                tasks.append(by_hex[h])
+        # the way out: one guard, on its most threatened hex, once the enemy can reach it in force
+        open_way = [h for h in op.way_out if h not in enemy_at]
+        if open_way:
+            h = max(open_way, key=lambda x: (enemy[gm.index[x]], x))
+            i = gm.index[h]
+            if enemy[i] > w["plan"]["way_out_threat"] * unit_size:
+                if h in by_hex:
+                    by_hex[h].value += w["plan"]["way_out"]
+                else:
+                    by_hex[h] = Task(HOLD, "way out", h, w["plan"]["way_out"], enemy[i] * mv["hold_ratio"])
+                    tasks.append(by_hex[h])
+                keep.add(h)
 
         role: dict[str, str] = {}
         goal: dict[str, tuple[int, int] | None] = {}
         # an objective we hold keeps its strongest ground unit in place: control goes to the last
-        # side to stand on it, and a garrison digs in where the points are
+        # side to stand on it, and a garrison digs in where the points are (so does a hex of a
+        # line the plan holds)
         for obj in scen.objectives:
-            if view.control.get(obj.id) != self.side or self._worth(view, obj) <= 0:
-                continue
-            here = [u for u in mine if u.hex == obj.hex and not combat.is_artillery(view, u)]
-            if here:
+            if view.control.get(obj.id) == self.side and self._worth(view, obj) > 0:
+                keep.add(obj.hex)
+        for h in sorted(keep):
+            here = [u for u in mine if u.hex == h and not combat.is_artillery(view, u)]
+            if here and h in must_hold:  # a line or place the plan holds: all there stay and dig in
+                for g in here:
+                    role[g.id], goal[g.id] = "garrison", h
+            elif here:
                 g = max(here, key=lambda u: (inf.strength(view, u, "defence"), u.id))
-                role[g.id], goal[g.id] = "garrison", obj.hex
+                role[g.id], goal[g.id] = "garrison", h
+        # a hold line the enemy has overrun (or whose time is past, with the enemy pressing): its
+        # units fall back by the way out
+        leaving = self._leaving(view, op, friendly, enemy, mine_at)
         ground: list[Unit] = []
         for u in mine:
-            if u.id in role:
+            if u.id in role and not (role[u.id] == "garrison" and u.id in leaving):
                 continue
             i = gm.index[u.hex]  # type: ignore[index]
-            if (
+            if u.id in leaving:
+                role[u.id], goal[u.id] = "regroup", op.way_out[-1]
+            elif (
                 (self.side in view.logistics and not supplied[i] and u.supply < mv["regroup_cut_supply"])
                 or u.cohesion < mv["regroup_cohesion"]
                 or u.supply < mv["regroup_supply"]
             ):
                 role[u.id] = "regroup"
-                goal[u.id] = self._depot_goal(view, u)
+                goal[u.id] = self._depot_goal(view, u, op.way_out)
             elif combat.is_artillery(view, u):
                 role[u.id] = "guns"
             else:
@@ -171,9 +259,11 @@ class AIAgent:
 
         # the cost fields to every goal, per movement class, in one batch each
         # (all objectives at once: one batch now is cheaper than one search per goal as tasks appear)
-        goals = [o.hex for o in scen.objectives] + [
-            d.hex for d in view.depots.values() if d.side == self.side and d.status == "active"
-        ]
+        goals = (
+            [o.hex for o in scen.objectives]
+            + [d.hex for d in view.depots.values() if d.side == self.side and d.status == "active"]
+            + self._plan_hexes(view)
+        )
         fld = {cls: inf.fields(view, cls, goals) for cls in sorted({scen.unit_type(u.type).movement_class for u in mine})}
         # greedy: the best (value / (1 + turns to get there)) pairs first, until each task has its force
         pairs: list[tuple[float, str, int]] = []
@@ -225,6 +315,7 @@ class AIAgent:
             return float(inf.field(view, scen.unit_type(u.type).movement_class, g)[gm.index[u.hex]])  # type: ignore[index]
 
         order = [u.id for u in sorted(mine, key=lambda u: (rank[role[u.id]], dist_to_goal(u), u.id))]
+        self.holders = frozenset(uid for uid, r in role.items() if r == "garrison")
         return Plan(
             tasks,
             role,
@@ -237,6 +328,41 @@ class AIAgent:
             self._enemy_dist(view, enemies),
             np.random.default_rng(self.rng.below(2**31)),
         )
+
+    def _plan_hexes(self, view: State) -> list[tuple[int, int]]:
+        """Every hex the scenario's plan for this side names (their cost fields are built once)."""
+        sp = view.scenario.plans.get(self.side)
+        if sp is None:
+            return []
+        hexes = [o.hex for o in sp.objectives] + [h for ln in sp.phase_lines for h in ln.hexes]
+        if sp.way_out is not None:
+            hexes += list(sp.way_out.hexes)
+        return sorted(set(hexes))
+
+    def _leaving(
+        self, view: State, op: opplan.PlanNow, friendly: np.ndarray, enemy: np.ndarray, mine_at: set[tuple[int, int]]
+    ) -> set[str]:
+        """Units to take back by the way out: those near a hold line that is lost — none of ours on
+        it and the enemy far stronger there (a little less far once the line's date is past)."""
+        if not op.way_out:
+            return set()
+        p = self.w["plan"]
+        gm = view.scenario.map
+        g = inf.grid(view)
+        out: set[str] = set()
+        exit_hex = op.way_out[-1]
+        for hexes, expired in op.hold_lines:
+            idx = [gm.index[h] for h in hexes]
+            ratio = float(enemy[idx].max()) / max(float(friendly[idx].max()), 1e-6)
+            held = any(h in mine_at for h in hexes)
+            if held or ratio < (p["lost_ratio_after"] if expired else p["lost_ratio"]):
+                continue
+            near = g.dist_many(list(hexes)).min(axis=0) <= p["leave_radius"]
+            for u in self._mine(view):
+                i = gm.index[u.hex]  # type: ignore[index]
+                if near[i] and u.hex not in op.way_out[1:] and u.hex != exit_hex:
+                    out.add(u.id)
+        return out
 
     def _enemy_dist(self, view: State, enemies: list[Unit]) -> np.ndarray:
         g = inf.grid(view)
@@ -266,13 +392,16 @@ class AIAgent:
                     break
         return net
 
-    def _depot_goal(self, view: State, u: Unit) -> tuple[int, int] | None:
-        deps = [d for d in view.depots.values() if d.side == self.side and d.status == "active"]
-        if not deps:
+    def _depot_goal(self, view: State, u: Unit, way_out: tuple[tuple[int, int], ...] = ()) -> tuple[int, int] | None:
+        """Where a unit regroups: the nearest depot, or the end of the plan's way out if nearer."""
+        goals = sorted(d.hex for d in view.depots.values() if d.side == self.side and d.status == "active")
+        if way_out:
+            goals.append(way_out[-1])
+        if not goals:
             return None
         cls = view.scenario.unit_type(u.type).movement_class
         i = view.scenario.map.index[u.hex]  # type: ignore[index]
-        return min(deps, key=lambda d: (inf.field(view, cls, d.hex)[i], d.id)).hex
+        return min(goals, key=lambda h: (inf.field(view, cls, h)[i], h))
 
     def _gun_goal(self, view: State, u: Unit, tasks: list[Task]) -> tuple[int, int] | None:
         if not tasks:
@@ -303,7 +432,7 @@ class AIAgent:
         plan = self.plan
         known = frozenset(u.id for u in self._enemies(view))
         if known != plan.known:  # a move revealed enemies: re-read the threat
-            plan.enemy = inf.influence(view, self._enemies(view), self.w)
+            plan.enemy = self._threat(view, self._enemies(view))
             plan.known = known
             plan.enemy_dist = self._enemy_dist(view, self._enemies(view))
         while plan.order:
@@ -385,6 +514,6 @@ class AIAgent:
         for obj in view.scenario.objectives:
             if view.control.get(obj.id) != side:
                 pts[obj.hex] = self._worth(view, obj)
-        a, used = best_attack(view, side, attacks, self.w, pts, left)
+        a, used = best_attack(view, side, attacks, self.w, pts, left, self.holders)
         self.evals += used
         return a if a is not None else EndPhase(side)

@@ -78,9 +78,20 @@ def options(view: State, side: str, eligible: tuple[str, ...], w: dict[str, Any]
 
 
 def best_attack(
-    view: State, side: str, attacks: list[Attack], w: dict[str, Any], points_at: dict[Hex, float], evals_left: int
+    view: State,
+    side: str,
+    attacks: list[Attack],
+    w: dict[str, Any],
+    points_at: dict[Hex, float],
+    evals_left: int,
+    holders: frozenset[str] = frozenset(),
 ) -> tuple[Attack | None, int]:
-    """The best attack among the legal ones' targets, and how many evaluations it used."""
+    """The best attack among the legal ones' targets, and how many evaluations it used.
+
+    ``holders`` (garrisons of objectives and of lines the plan holds) keep their hexes: they join
+    an assault only behind another ground unit, listed after it, so that it is the one to advance
+    into the hex taken (the rules move the first attacker able to) — unless the target is itself an
+    objective worth taking."""
     c = w["combat"]
     best: Priced | None = None
     used = 0
@@ -89,7 +100,15 @@ def best_attack(
         if a.target in seen:
             continue
         seen.add(a.target)
+        keep = holders if points_at.get(a.target, 0.0) <= 0 else frozenset()
         for units in options(view, side, a.units, w):
+            movers = [u for u in units if not combat.is_artillery(view, view.units[u])]
+            if movers and all(u in keep for u in movers):
+                units = tuple(u for u in units if u not in keep)  # the guns may still fire
+                if not units:
+                    continue
+            elif keep:
+                units = tuple(u for u in units if u not in keep) + tuple(u for u in units if u in keep)
             if used >= evals_left:
                 return (best.action if best else None), used
             used += 1

@@ -17,7 +17,18 @@ from game.rules.movement import can_stand
 from game.scenario import schema
 from game.scenario.mapbuild import off_map_message
 from game.scenario.mapfile import raw_place_ids, resolve_map
-from game.scenario.model import HistoricalOrder, Objective, Scenario, TimelineEntry, UnitSetup, VictoryLevel
+from game.scenario.model import (
+    HistoricalOrder,
+    Objective,
+    PhaseLine,
+    PlanObjective,
+    Scenario,
+    SidePlan,
+    TimelineEntry,
+    UnitSetup,
+    VictoryLevel,
+    WayOut,
+)
 from game.scenario.problems import dedupe_sorted, loc_text, validate_model
 from game.scenario.schema import (
     COUNT_FIELDS,
@@ -28,6 +39,7 @@ from game.scenario.schema import (
     OrderSpec,
     RulesetSpec,
     ScenarioSpec,
+    SidePlanSpec,
     SourceSpec,
     TimelineSpec,
     UnitSpec,
@@ -201,6 +213,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
     systems = check_systems(data, raw_logistics, raw_air, doc, ctx, gmap, map_spec, rules, problems)
     timeline = _check_timeline(data, doc, ctx, top, problems)
     orders = _check_orders(data, doc, ctx, top, gmap, {s.id for s in setups}, _all_unit_ids(data), problems)
+    plans = _check_plans(data, doc, ctx, top, gmap, problems)
     _check_sources(data, doc, ctx, problems)
     outcome = None
     if data.get("historical_outcome") is not None:
@@ -238,6 +251,7 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
         timeline=timeline,
         historical_orders=orders,
         historical_outcome=outcome,
+        plans=plans,
         **systems,
     ), []
 
@@ -415,6 +429,85 @@ def _check_orders(
                     spec.destroy or "",
                 )
             )
+    return out
+
+
+def _check_plans(
+    data: dict[str, Any], doc: LoadedYaml, ctx: dict, top: ScenarioSpec | None, gmap: GameMap | None, problems: list[Problem]
+) -> dict[str, SidePlan]:
+    """Each side's operational plan (``operational_plan:``): intent, objectives, phase lines with
+    their turns, the way out. Optional: without it the ``ai`` plans from the victory objectives."""
+    out: dict[str, SidePlan] = {}
+    raw = data.get("operational_plan")
+    if not isinstance(raw, dict) or top is None:
+        return out
+    starts, hours, _ = _calendar(top.calendar)
+
+    def turn(when: str | None, default: int) -> int:
+        return default if when is None else min(_turn_of(datetime.fromisoformat(when), starts, hours), len(starts) - 1)
+
+    def hexes(loc: Loc, places: list[str], at: list[list[float]]) -> tuple[Hex, ...]:
+        if not places and not at:
+            problems.append(doc.problem(loc, f"{loc_text(loc)}: give 'places' (place ids) or 'at' (points in km), or both"))
+        found: list[Hex] = []
+        if gmap is None:
+            return ()
+        for k, p in enumerate(places):
+            place = gmap.places.get(p)
+            if place is None:
+                continue  # unknown names are reported by the schema, with a did-you-mean
+            if not gmap.contains(place.hex):
+                problems.append(doc.problem(loc + ("places", k), f"{loc_text(loc + ('places', k))}: place '{p}' is off this map"))
+            elif place.hex not in found:
+                found.append(place.hex)
+        for k, pt in enumerate(at):
+            h = gmap.km_to_hex(*pt)
+            if not gmap.contains(h):
+                problems.append(doc.problem(loc + ("at", k), f"{loc_text(loc + ('at', k))}: {pt} km is off the map"))
+            elif h not in found:
+                found.append(h)
+        return tuple(found)
+
+    for side, plan in raw.items():
+        if side not in SIDE_IDS:
+            problems.append(
+                doc.problem(
+                    ("operational_plan", side),
+                    f"operational_plan: unknown side '{side}'{did_you_mean(str(side), SIDE_IDS)}",
+                    key=True,
+                )
+            )
+            continue
+        loc: Loc = ("operational_plan", side)
+        spec = validate_model(SidePlanSpec, plan, doc, loc, ctx, problems)
+        if spec is None:
+            continue
+        objectives: list[PlanObjective] = []
+        for i, o in enumerate(spec.objectives):
+            oloc = loc + ("objectives", i)
+            if (o.place is None) == (o.at is None):
+                problems.append(doc.problem(oloc, f"{loc_text(oloc)}: give 'place' (a place id) or 'at' (km), not both"))
+                continue
+            hs = hexes(oloc, [o.place] if o.place else [], [o.at] if o.at else [])
+            if hs:
+                name = o.name or (gmap.places[o.place].name if gmap is not None and o.place else f"{o.at} km")
+                objectives.append(PlanObjective(name, hs[0], o.task, o.weight, o.note or "", o.source))
+        lines: list[PhaseLine] = []
+        for i, pl in enumerate(spec.phase_lines):
+            lloc = loc + ("phase_lines", i)
+            hs = hexes(lloc, pl.places, pl.at)
+            first, due = turn(pl.start, 0), turn(pl.by, len(starts) - 1)
+            if pl.start is not None and datetime.fromisoformat(pl.start) > datetime.fromisoformat(pl.by):
+                problems.append(doc.problem(lloc + ("start",), f"{loc_text(lloc)}.start: {pl.start} is after 'by' ({pl.by})"))
+            if hs:
+                lines.append(PhaseLine(pl.name, pl.task, hs, first, due, pl.by, pl.weight, pl.note or "", pl.source))
+        way_out = None
+        if spec.way_out is not None:
+            wo = spec.way_out
+            hs = hexes(loc + ("way_out",), wo.places, wo.at)
+            if hs:
+                way_out = WayOut(wo.name, hs, turn(wo.start, 0), wo.note or "", wo.source)
+        out[side] = SidePlan(side, spec.intent, spec.source, tuple(objectives), tuple(lines), way_out)
     return out
 
 

@@ -56,6 +56,50 @@ class HistoricalOrder:
 
 
 @dataclass(frozen=True)
+class PlanObjective:
+    name: str
+    hex: Hex
+    task: str  # take | hold
+    weight: float
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PhaseLine:
+    name: str
+    task: str  # reach | hold
+    hexes: tuple[Hex, ...]
+    start_turn: int  # the turn it applies from
+    due_turn: int  # reach: the turn it should be reached in; hold: the last turn it is held
+    by: str  # ISO date-time of ``due_turn``, as written
+    weight: float
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class WayOut:
+    name: str
+    hexes: tuple[Hex, ...]
+    start_turn: int
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SidePlan:
+    """A side's operational plan from the scenario file (``operational_plan:``)."""
+
+    side: str
+    intent: str  # one line the game can show
+    source: str
+    objectives: tuple[PlanObjective, ...] = ()
+    phase_lines: tuple[PhaseLine, ...] = ()
+    way_out: WayOut | None = None
+
+
+@dataclass(frozen=True)
 class DepotSetup:
     id: str
     name: str
@@ -151,6 +195,7 @@ class Scenario:
     timeline: list[TimelineEntry] = field(default_factory=list)
     historical_orders: dict[str, list[HistoricalOrder]] = field(default_factory=dict)
     historical_outcome: HistoricalOutcomeSpec | None = None  # the documented result and losses
+    plans: dict[str, SidePlan] = field(default_factory=dict)  # side -> operational plan (may be empty)
 
     @property
     def turn_start_hours(self) -> list[float]:

@@ -508,6 +508,70 @@ class OrderSpec(Strict):
         return v
 
 
+def _datetime(v: str | None) -> str | None:
+    from datetime import datetime
+
+    if v is None:
+        return v
+    try:
+        datetime.fromisoformat(v)
+    except ValueError:
+        raise PydanticCustomError("datetime", "'{v}' is not a date-time like 1939-07-03T10:45", {"v": v}) from None
+    return v
+
+
+class PlanObjectiveSpec(Strict):
+    """One of a side's operational objectives: a place (or a point in km) to take or to hold."""
+
+    place: PlaceRef | None = None
+    at: Point | None = None
+    name: str | None = None
+    task: Literal["take", "hold"]
+    weight: float = Field(default=1.0, gt=0, le=10)  # how much it matters beside the victory points
+    note: str | None = None
+    source: str
+
+
+class PhaseLineSpec(Strict):
+    """A named line of places (or points) to reach by a date-time, or to hold until one."""
+
+    name: str
+    task: Literal["reach", "hold"]
+    places: list[PlaceRef] = []
+    at: list[Point] = []
+    start: str | None = None  # from when the line applies (default: the scenario's start)
+    by: str  # reach: the date-time it should be reached by; hold: held until then
+    weight: float = Field(default=1.0, gt=0, le=10)
+    note: str | None = None
+    source: str
+
+    _when = field_validator("start", "by")(classmethod(lambda cls, v: _datetime(v)))
+
+
+class WayOutSpec(Strict):
+    """A line of retreat kept open: guarded, and where cut-off units go back to."""
+
+    name: str
+    places: list[PlaceRef] = []
+    at: list[Point] = []
+    start: str | None = None  # from when it is guarded (default: the scenario's start)
+    note: str | None = None
+    source: str
+
+    _when = field_validator("start")(classmethod(lambda cls, v: _datetime(v)))
+
+
+class SidePlanSpec(Strict):
+    """A side's operational plan for the ``ai`` opponent (and for the player to read): its intent,
+    its objectives by priority, its phase lines and its way out."""
+
+    intent: str = Field(min_length=1, max_length=200)
+    source: str
+    objectives: list[PlanObjectiveSpec] = []
+    phase_lines: list[PhaseLineSpec] = []
+    way_out: WayOutSpec | None = None
+
+
 class VariantSpec(Strict):
     """Another order of battle over the same scenario: units removed, replaced or added."""
 
@@ -614,6 +678,7 @@ class ScenarioSpec(Strict):
     variants: dict[str, Any] = {}  # VariantSpec each
     historical_orders: dict[str, list[Any]] = {}  # side -> OrderSpec each
     historical_outcome: Any = None  # HistoricalOutcomeSpec, validated on its own
+    operational_plan: dict[str, Any] = {}  # side -> SidePlanSpec, validated on its own
     listed: bool = True
 
     @field_validator("sides")
