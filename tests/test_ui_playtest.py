@@ -286,3 +286,13 @@ def test_enemy_attacks_in_one_phase_make_one_card_queued_behind_a_popup(crossing
     g.command("close")
     game_draw.draw(g, screen)
     assert g.card.shown
+
+
+def test_the_victory_window_briefs_your_own_sides_plan_only(skirmish):
+
+    july = load_scenario("crossing_3_july")
+    jp = [t for t, *_ in dialogs.plan_lines(july, "japanese")]
+    su = [t for t, *_ in dialogs.plan_lines(july, "soviet")]
+    assert jp[0] == "Your orders (the historical plan)" and july.plans["japanese"].intent in jp[1]
+    assert any("Bain-Tsagan summit" in t for t in jp) and not any(july.plans["japanese"].intent in t for t in su)
+    assert dialogs.plan_lines(skirmish, "soviet") == []  # no plan in the file: no briefing

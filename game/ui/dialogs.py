@@ -538,6 +538,29 @@ def score_line(m: GameMode) -> str:
 SHORT = {"soviet": "Sov", "japanese": "Jap"}
 
 
+def plan_lines(scen, side: str | None) -> list[tuple[str, int, tuple[int, int, int], bool]]:
+    """Your side's orders as the scenario gives them (``operational_plan:``): the historical
+    intent and its dated phase lines — a briefing, not a rule; only your own side's."""
+    from datetime import datetime
+
+    plan = getattr(scen, "plans", {}).get(side or "")
+    if plan is None:
+        return []
+    out: list[tuple[str, int, tuple[int, int, int], bool]] = [("Your orders (the historical plan)", 15, theme.ACCENT, True)]
+    out.append((f"{plan.intent} [{plan.source}]", 13, theme.TEXT, False))
+    for pl in plan.phase_lines:
+        try:
+            t = datetime.fromisoformat(pl.by)
+            when = f"{t.day} {t:%b} {t:%H:%M}"
+        except ValueError:
+            when = pl.by
+        verb = "reach" if pl.task == "reach" else "hold until"
+        out.append((f"• {pl.name}: {verb} {when}" + (f" — {pl.note}" if pl.note else ""), 13, theme.TEXT, False))
+    if plan.way_out is not None:
+        out.append((f"• Way out: {plan.way_out.name}", 13, theme.TEXT, False))
+    return out
+
+
 def victory(m: GameMode, screen: pygame.Surface) -> None:
     """Objectives and their worth, points for losses, the levels and the score as far as known."""
     v = m.view
@@ -555,6 +578,7 @@ def victory(m: GameMode, screen: pygame.Surface) -> None:
             True,
         )
     )
+    lines += plan_lines(scen, m.side)
     lines.append(("Objectives (held now, and what each is worth to whom at the end)", 15, theme.ACCENT, True))
     for name, holder, pts in facts["objectives"]:
         worth = ", ".join(f"{side_name(sd)} {p:g}" for sd, p in pts.items() if p) or "no points"
