@@ -139,3 +139,83 @@ def test_reinforcements_by_date_time(tmp_path, skirmish):
     assert any("after the scenario ends (1939-07-04 12:00)" in str(x) for x in validate_path(write(tmp_path, late, "late.yaml")))
     assert any("either 'turn'" in str(x) for x in validate_path(write(tmp_path, both, "both.yaml")))
     assert any("'noon' is not a date-time" in str(x) for x in validate_path(write(tmp_path, bad, "bad.yaml")))
+
+
+ORDERS = """
+sources:
+  TEST: {title: "Test data"}
+historical_orders:
+  soviet:
+    - {start: "1939-07-03T04:00", units: [su_rifle, jp_tank], hold: true, source: TEST}
+    - {start: "1939-07-03T12:00", until: "1939-07-03T08:00", units: [su_cav], go: army_bridge, source: TEST}
+    - {start: "1939-07-03T08:00", units: [su_art], hold: true, source: Zhukov memoirs}
+"""
+
+
+def test_order_naming_an_enemy_unit_and_ending_before_it_starts(tmp_path):
+    text = SKIRMISH + ORDERS
+    probs = [str(x) for x in validate_path(write(tmp_path, text))]
+    n = line_of(text, "su_rifle, jp_tank")
+    col = text.splitlines()[n - 1].index("jp_tank") + 1
+    assert f"scen.yaml:{n}:{col}: historical_orders.soviet[0].units: 'jp_tank' is a japanese unit" in "\n".join(probs), probs
+    n = line_of(text, "until:")
+    col = text.splitlines()[n - 1].index("until") + 1
+    assert any(
+        f":{n}:{col}: historical_orders.soviet[1].until: until 1939-07-03T08:00 is before start 1939-07-03T12:00" in x
+        for x in probs
+    ), probs
+    # an unknown source says what a source field may cite
+    src = [x for x in probs if "Zhukov memoirs" in x]
+    assert len(src) == 1 and "DES (a design choice)" in src[0] and "TEST" in src[0] and ".md" in src[0], src
+    assert len(probs) == 3, probs
+    # the same orders without the mistakes are fine
+    good = ORDERS.replace("su_rifle, jp_tank", "su_rifle").replace(
+        '"1939-07-03T08:00", units: [su_cav]', '"1939-07-03T16:00", units: [su_cav]'
+    )
+    good = good.replace("Zhukov memoirs", "DES")
+    assert validate_path(write(tmp_path, SKIRMISH + good, "good.yaml")) == []
+
+
+def test_missing_ruleset_or_map_file_does_not_cascade(tmp_path):
+    # without the ruleset the map cannot be built: place ids are taken as written, and said once
+    p = write(tmp_path, SKIRMISH.replace("ruleset: ruleset.yaml", "ruleset: nowhere.yaml"))
+    probs = [str(x) for x in validate_path(p)]
+    assert len(probs) == 1 and "not found" in probs[0] and "were not checked" in probs[0], probs
+    # a missing map file: nothing about places that the map would have held
+    text = SKIRMISH.replace("map:\n  extent_km:", "map:\n  file: maps/nowhere.yaml\n  extent_km:")
+    start = text.index("  base_terrain: steppe")
+    text = text[:start] + text[text.index("\nunits:") + 1 :]
+    probs = [str(x) for x in validate_path(write(tmp_path, text, "nomap.yaml"))]
+    assert len(probs) == 1, probs
+    assert f":{line_of(text, 'file: maps/nowhere.yaml')}:" in probs[0]
+    assert "'maps/nowhere.yaml' not found" in probs[0] and "places and positions were not checked" in probs[0]
+
+
+def test_messages_do_not_repeat_the_value(tmp_path):
+    text = SKIRMISH.replace('start: "1939-07-03T04:00"', 'start: "03/07/1939 04:00"')
+    probs = [str(x) for x in validate_path(write(tmp_path, text))]
+    assert any(x.endswith("calendar.start: '03/07/1939 04:00' is not a date-time like 1939-07-02T20:00") for x in probs), probs
+
+
+def test_binary_file_is_one_line(tmp_path, capsys):
+    import random
+
+    rnd = random.Random(7)
+    p = tmp_path / "binary.json"
+    p.write_bytes(bytes(rnd.randrange(256) for _ in range(2000)))
+    assert main(["validate", str(p)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1, out
+    assert re.match(
+        rf"^{re.escape(str(p))}:\d+:\d+: invalid UTF-8 byte 0x[0-9a-f]{{2}} \(and \d+ more\): this is a binary file", out[0]
+    )
+
+
+def test_readme_lists_every_top_level_key():
+    from game.scenario.schema import ScenarioSpec
+
+    readme = (SCENARIO_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Required top-level keys") :].split("```")[0]
+    named = set(re.findall(r"`([a-z_]+)", section))
+    assert set(ScenarioSpec.model_fields) <= named, set(ScenarioSpec.model_fields) - named
+    assert "historical_outcome:" in readme  # and its schema is described

@@ -515,12 +515,32 @@ def test_invalid_utf8_reports_first_bad_byte(tmp_path: Path) -> None:
     f = tmp_path / "bad.yaml"
     f.write_bytes(b"name: ok\nleader: \xd0\x96\xd1\x83 \xff!\nmen: 5\nx: \xc3")
     r = load_yaml(f)
+    # the first bad byte, with a count of the others (one line, not one per byte)
     assert [str(p) for p in r.problems] == [
-        f"{f}:2:12: invalid UTF-8 byte 0xff",
-        f"{f}:4:4: invalid UTF-8 byte 0xc3",
+        f"{f}:2:12: invalid UTF-8 byte 0xff (and 1 more): the file is not UTF-8; save it as UTF-8",
     ]
     assert r.data["men"] == 5  # the rest is still loaded
     assert r.positions[("men",)] == (3, 6)
+
+
+def test_binary_file_is_one_problem(tmp_path: Path) -> None:
+    f = tmp_path / "binary.bin"
+    f.write_bytes(bytes(range(256)) * 4)  # byte 0x80 is on line 3 (after \n and \r), column 115
+    r = load_yaml(f)
+    assert r.data is None
+    assert [str(p) for p in r.problems] == [
+        f"{f}:3:115: invalid UTF-8 byte 0x80 (and 511 more): this is a binary file, not YAML text"
+    ]
+
+
+def test_layout_errors_say_how_to_fix_them(any_loader: str) -> None:
+    r = load("units:\n  - id: a\n    men: 1\n   tanks: 2\nguns: 3\n")
+    assert len(r.problems) == 1
+    assert r.problems[0].message.endswith("; check the indentation of this line and the one above"), messages(r)
+    r = load("name: x\nunits:\n\ta: 1\nguns: 3\n")
+    assert r.problems[0].message.endswith("; YAML does not allow tabs for indentation: use spaces"), messages(r)
+    r = load("name: x\nunits:\n  a: 1\n\tb: 2\nguns: 3\n")
+    assert r.problems[0].message.endswith("; YAML does not allow tabs for indentation: use spaces"), messages(r)
 
 
 def test_control_characters(any_loader: str) -> None:

@@ -136,6 +136,20 @@ def _ruleset_checks(spec: RulesetSpec, doc: LoadedYaml) -> list[Problem]:
 
 # --- scenario -------------------------------------------------------------------------------
 
+_SKIPPED_WITHOUT_RULES = "unit types, terrain, equipment and postures were not checked"
+_SKIPPED_WITHOUT_MAP = "places and positions were not checked"
+
+
+def _map_file_unusable(raw_map: Any, base: Path) -> bool:
+    """The scenario names a map file that is missing or that does not load."""
+    if not (isinstance(raw_map, dict) and isinstance(raw_map.get("file"), str)):
+        return False
+    p = (base / raw_map["file"]).resolve()
+    if not p.is_file():
+        return True
+    doc = load_yaml(p)
+    return doc.data is None or bool(doc.problems)
+
 
 def resolve_scenario(ref: str | Path) -> Path:
     """A scenario id (``crossing_3_july``) or a path to a YAML file."""
@@ -174,10 +188,21 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
     if isinstance(rref, str):
         rpath = (path.parent / rref).resolve()
         if not rpath.exists():
-            problems.append(doc.problem(("ruleset",), f"ruleset file '{rref}' not found (looked in {path.parent})"))
+            problems.append(
+                doc.problem(
+                    ("ruleset",),
+                    f"ruleset file '{rref}' not found (looked in {path.parent}); {_SKIPPED_WITHOUT_RULES}",
+                )
+            )
         else:
             rules, rules_sha, rprobs = load_ruleset(rpath)
             problems.extend(rprobs)
+            if rules is None:
+                problems.append(
+                    doc.problem(
+                        ("ruleset",), f"ruleset '{rref}' has problems (listed with its own path); {_SKIPPED_WITHOUT_RULES}"
+                    )
+                )
 
     ctx = _ruleset_context_for(rules)
 
@@ -188,8 +213,25 @@ def load_scenario_checked(ref: str | Path, variant: str = "default") -> tuple[Sc
     map_spec: MapSpec | None = None
     map_sha = ""
     if "map" in data:
+        before = len(problems)
         map_spec, gmap, map_sha = resolve_map(data["map"], doc, path.parent, ctx, rules, problems)
-    ctx["places"] = sorted(gmap.places) if gmap is not None else raw_place_ids(data.get("map"), path.parent)
+        if map_spec is None and _map_file_unusable(data["map"], path.parent):
+            # the map file is missing or broken: places cannot be checked; say so once
+            for k in range(before, len(problems)):
+                if problems[k].path == str(path):
+                    problems[k] = Problem(
+                        problems[k].path, problems[k].line, problems[k].col, f"{problems[k].message}; {_SKIPPED_WITHOUT_MAP}"
+                    )
+                    break
+            else:
+                problems.append(doc.problem(("map", "file"), f"map.file: the map file has problems; {_SKIPPED_WITHOUT_MAP}"))
+    if gmap is not None and rules is not None:
+        ctx["places"] = sorted(gmap.places)
+    elif map_spec is not None:
+        ctx["places"] = sorted(p.id for p in map_spec.places)  # not built without a ruleset: the places as written
+    elif not _map_file_unusable(data.get("map"), path.parent):
+        ctx["places"] = raw_place_ids(data.get("map"), path.parent)
+    # else: no "places" in ctx, so place ids are not checked (the map could not be read)
 
     raw_units, raw_air, raw_logistics = apply_variant(data, variant, doc, problems)
     if variant != "default" and variant not in (data.get("variants") or {}):
@@ -338,16 +380,19 @@ def _turn_of(when: datetime, starts: list[datetime], hours: list[float]) -> int:
     return len(starts)
 
 
-def _all_unit_ids(data: dict[str, Any]) -> set[str]:
-    """Unit ids of the default order of battle and of every variant."""
-    ids: set[str] = set()
+def _all_unit_ids(data: dict[str, Any]) -> dict[str, str | None]:
+    """Unit ids of the default order of battle and of every variant, with their side as written."""
+    ids: dict[str, str | None] = {}
     lists = [data.get("units")]
     variants = data.get("variants")
     if isinstance(variants, dict):
         lists += [v.get("units") for v in variants.values() if isinstance(v, dict)]
     for lst in lists:
         if isinstance(lst, list):
-            ids |= {u["id"] for u in lst if isinstance(u, dict) and isinstance(u.get("id"), str)}
+            for u in lst:
+                if isinstance(u, dict) and isinstance(u.get("id"), str):
+                    side = u.get("side") if isinstance(u.get("side"), str) else None
+                    ids.setdefault(u["id"], side)
     return ids
 
 
@@ -358,7 +403,7 @@ def _check_orders(
     top: ScenarioSpec | None,
     gmap: GameMap | None,
     unit_ids: set[str],
-    any_variant_ids: set[str],
+    any_variant_ids: dict[str, str | None],
     problems: list[Problem],
 ) -> dict[str, list[HistoricalOrder]]:
     """The documented course as orders per side, with their turns and target hexes. Orders may
@@ -388,6 +433,28 @@ def _check_orders(
                     problems.append(
                         doc.problem(
                             loc + ("units", k), f"{loc_text(loc)}.units: unknown unit '{uid}'{did_you_mean(uid, any_variant_ids)}"
+                        )
+                    )
+                elif any_variant_ids[uid] in SIDE_IDS and any_variant_ids[uid] != side:
+                    problems.append(
+                        doc.problem(loc + ("units", k), f"{loc_text(loc)}.units: '{uid}' is a {any_variant_ids[uid]} unit")
+                    )
+            if spec.until is not None:
+                t0, t1 = datetime.fromisoformat(spec.start), datetime.fromisoformat(spec.until)
+                if t1 < t0:
+                    problems.append(
+                        doc.problem(
+                            loc + ("until",),
+                            f"{loc_text(loc)}.until: until {spec.until} is before start {spec.start}; the order would never be in force",
+                            key=True,
+                        )
+                    )
+                elif t1 == t0:
+                    problems.append(
+                        doc.problem(
+                            loc + ("until",),
+                            f"{loc_text(loc)}.until: until {spec.until} is the same as start; the order would never be in force",
+                            key=True,
                         )
                     )
             if (spec.go is None and spec.at is None) and not spec.hold:
@@ -531,9 +598,19 @@ def _check_sources(data: dict[str, Any], doc: LoadedYaml, ctx: dict, problems: l
                 problems.append(
                     doc.problem(
                         loc,
-                        f"{loc_text(loc)}: source '{val}' is not in the scenario's sources list{did_you_mean(val.split()[0], known)}",
+                        f"{loc_text(loc)}: source '{val}' is not in the scenario's sources list{_source_hint(val, known)}",
                     )
                 )
+
+
+def _source_hint(val: str, known: set[str]) -> str:
+    """A near miss, else what a source field may cite (the rule of ``_cited``)."""
+    words = val.replace(",", ";").split(";")[0].split()
+    close = did_you_mean(words[0], known) if words else ""
+    if close.startswith("; did you mean"):
+        return close
+    ids = ", ".join(sorted(known)) if len(known) <= 8 else f"{len(known)} ids"
+    return f"; give ids from sources: ({ids}), DES (a design choice), estimate, or a .md/.txt file, separated by ';'"
 
 
 def _cited(text: str, known: set[str]) -> bool:
@@ -797,6 +874,8 @@ def _check_victory(
         if gmap is None:
             continue
         if o.place is not None:
+            if o.place not in gmap.places:
+                continue  # reported by the schema, or the map was not built (no ruleset)
             pl = gmap.places[o.place]
             h, name, oid = pl.hex, o.name or pl.name, o.place
         else:

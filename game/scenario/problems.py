@@ -61,6 +61,7 @@ def pydantic_problems(err: ValidationError, doc: LoadedYaml, prefix: Loc = ()) -
                 kind not in ("unknown_id", "strength_type", "cost_type")
                 and "input" in e
                 and not isinstance(e["input"], (dict, list))
+                and _short(e["input"]) not in text  # the message already quotes the value
             ):
                 text += f" (got {_short(e['input'])})"
             out.append(doc.problem(loc, f"{where}: {text}" if where else text, key=is_key))

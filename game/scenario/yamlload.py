@@ -571,15 +571,43 @@ class _Walker:
 # --------------------------------------------------------------------------- syntax recovery
 
 
+_TAB_HINT = "YAML does not allow tabs for indentation: use spaces"
+_INDENT_HINT = "check the indentation of this line and the one above"
+# PyYAML problems that almost always mean a line is indented too much or too little
+_INDENT_PROBLEMS = ("did not find expected '-' indicator", "did not find expected key", "expected <block end>")
+
+
+def _with_hint(message: str, problem: str, tab: bool) -> str:
+    """Add how to fix it to PyYAML's description of a layout error."""
+    if tab or "tab character" in problem:
+        return f"{message}; {_TAB_HINT}"
+    if problem.startswith(_INDENT_PROBLEMS):
+        return f"{message}; {_INDENT_HINT}"
+    return message
+
+
 def _syntax_problem(exc: Exception, lines: _Lines) -> tuple[int, int, str, list[int]]:
     """Position, message and candidate lines (0-based, in order) to blank for a parser error."""
+    line, col, message, candidates = _syntax_problem_raw(exc, lines)
+    if isinstance(exc, yaml.MarkedYAMLError) and (exc.problem_mark or exc.context_mark):
+        pmark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or ""
+        indent = (
+            lines.content[pmark.line][: len(lines.content[pmark.line]) - len(lines.content[pmark.line].lstrip())]
+            if 0 <= pmark.line < len(lines.content)
+            else ""
+        )
+        tab = lines.char_at(pmark.line, pmark.column) == "\t" or "\t" in indent
+        message = _with_hint(message, problem, tab)
+    return line, col, message, candidates
+
+
+def _syntax_problem_raw(exc: Exception, lines: _Lines) -> tuple[int, int, str, list[int]]:
     if isinstance(exc, yaml.MarkedYAMLError) and (exc.problem_mark or exc.context_mark):
         pmark = exc.problem_mark or exc.context_mark
         cmark = exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         context = exc.context if exc.problem else None
-        if lines.char_at(pmark.line, pmark.column) == "\t" and "tab" not in problem:
-            problem += " (tabs are not allowed for indentation)"
         if context and cmark is not None and (cmark.line, cmark.column) != (pmark.line, pmark.column):
             cl, cc = _mark_pos(cmark)
             pl, pc = _mark_pos(pmark)
@@ -818,12 +846,22 @@ def _decode(raw: bytes) -> tuple[str, list[tuple[int, int, str]]]:
             length += 1
             pos += exc.end
     text = "".join(parts)
-    lines = _Lines(text)
-    problems = []
-    for index, byte in bad:
-        line, col = lines.pos_of_index(index)
-        problems.append((line, col, f"invalid UTF-8 byte 0x{byte:02x}"))
-    return text, problems
+    # one problem for the first bad byte, with a count of the rest (a binary file has hundreds)
+    bad_total = raw.decode("utf-8", "replace").count("\ufffd") - raw.count("\ufffd".encode())
+    index, byte = bad[0]
+    line, col = _Lines(text).pos_of_index(index)
+    message = f"invalid UTF-8 byte 0x{byte:02x}"
+    if bad_total > 1:
+        message += f" (and {bad_total - 1} more)"
+    return text, [(line, col, message)]
+
+
+def _looks_binary(raw: bytes, text: str) -> bool:
+    """A NUL byte, or many bytes that are neither UTF-8 nor printable: not a text file at all."""
+    if b"\x00" in raw[:8192]:
+        return True
+    odd = text.count("\ufffd") + len(_NON_PRINTABLE.findall(text[:8192]))
+    return odd >= 8 and odd * 10 >= min(len(text), 8192)
 
 
 def load_yaml(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS) -> LoadedYaml:
@@ -859,4 +897,10 @@ def load_yaml(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS) -> Lo
         return fail(f"file is too large (more than {limits.max_bytes} bytes)")
     digest = hashlib.sha256(raw).hexdigest()
     text, encoding_problems = _decode(raw)
+    if encoding_problems and _looks_binary(raw, text):
+        line, col, message = encoding_problems[0]
+        return _finish(label, None, {}, {}, [(line, col, f"{message}: this is a binary file, not YAML text")], digest)
+    if encoding_problems:
+        line, col, message = encoding_problems[0]
+        encoding_problems = [(line, col, f"{message}: the file is not UTF-8; save it as UTF-8")]
     return _text_limited(text, label, limits, digest, encoding_problems)
