@@ -470,13 +470,7 @@ class TimelineSpec(Strict):
     @field_validator("at")
     @classmethod
     def _at(cls, v: str) -> str:
-        from datetime import datetime
-
-        try:
-            datetime.fromisoformat(v)
-        except ValueError:
-            raise PydanticCustomError("datetime", "'{v}' is not a date-time like 1939-07-03T10:45", {"v": v}) from None
-        return v
+        return _datetime(v) or v
 
 
 class OrderSpec(Strict):
@@ -497,18 +491,11 @@ class OrderSpec(Strict):
     @field_validator("start", "until")
     @classmethod
     def _when(cls, v: str | None) -> str | None:
-        from datetime import datetime
-
-        if v is None:
-            return v
-        try:
-            datetime.fromisoformat(v)
-        except ValueError:
-            raise PydanticCustomError("datetime", "'{v}' is not a date-time like 1939-07-03T10:45", {"v": v}) from None
-        return v
+        return _datetime(v)
 
 
 def _datetime(v: str | None) -> str | None:
+    """A date-time as the scenario files write them (ISO 8601), or a problem saying so."""
     from datetime import datetime
 
     if v is None:
