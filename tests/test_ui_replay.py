@@ -536,3 +536,17 @@ def test_aar_of_a_changed_record_says_so(skirmish, tmp_path, screen, monkeypatch
     monkeypatch.setattr("game.ui.aar_view.paragraph", lambda scr, text, *a, **k: shown.append(text) or real(scr, text, *a, **k))
     AARScreen(rep, SIZE, Command("close")).draw(screen)
     assert any(t.startswith("Warning: the record diverges") for t in shown)
+
+
+def test_replay_log_speaks_like_the_game_log(record_path, screen):
+    import re
+
+    m = ReplayMode(Playback.open(record_path), SIZE, side=None)
+    z = m.pb.scenario.air_zones[0]
+    assert m._words(f"fighters over {z.id}; spotted at (7, 5)") == f"fighters over {z.name}; spotted at hex 7,5"
+    texts = []
+    for _ in range(60):  # through the game, collecting every turn's log as the viewer words it
+        m.command("step:1")
+        texts += [m._words(e.text) for e in m.turn_events()]
+    m.draw(screen)
+    assert texts and not any(re.search(r"\(\d+, \d+\)", t) for t in texts)

@@ -541,16 +541,19 @@ SHORT = {"soviet": "Sov", "japanese": "Jap"}
 def plan_lines(scen, side: str | None) -> list[tuple[str, int, tuple[int, int, int], bool]]:
     """Your side's orders as the scenario gives them (``operational_plan:``): the historical
     intent and its dated phase lines — a briefing, not a rule; only your own side's."""
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     plan = getattr(scen, "plans", {}).get(side or "")
     if plan is None:
         return []
     out: list[tuple[str, int, tuple[int, int, int], bool]] = [("Your orders (the historical plan)", 15, theme.ACCENT, True)]
-    out.append((f"{plan.intent} [{plan.source}]", 13, theme.TEXT, False))
+    src = plan.source.replace("history.md", "data sheet").replace("geography.md", "geography sheet")
+    out.append((f"{plan.intent} [{src}]", 13, theme.TEXT, False))
     for pl in plan.phase_lines:
         try:
             t = datetime.fromisoformat(pl.by)
+            if t.minute in (44, 59):  # written as the last minute of a turn: say the turn's end
+                t += timedelta(minutes=1)
             when = f"{t.day} {t:%b} {t:%H:%M}"
         except ValueError:
             when = pl.by

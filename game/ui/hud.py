@@ -330,25 +330,33 @@ def log_text(m: GameMode, e) -> str:
             text += f" — {'both sides' if len(sides) > 1 else who + ' side'} to act"
     elif e.kind == "timeline":
         text = "History: " + text
-    names = m.cache.get("zone_names")
-    if names is None:
-        names = {z.id: z.name for z in scen.air_zones} | {f.id: f.name for f in scen.airfields.values()}
-        names = {k: v for k, v in names.items() if k and k != v}
-        m.cache["zone_names"] = names  # type: ignore[assignment]
-    if names:
-        text = re.sub(
-            r"\b(" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)) + r")\b",
-            lambda g: names[g.group(1)],
-            text,
-        )  # type: ignore[index]
     if e.kind == "combat" and id(e) in m.event_estimates:
         est = m.event_estimates[id(e)][1]
         odds = float((e.data or {}).get("odds", 0.0))
         f = odds / est.odds if est.odds > 0 else 1.0
         if abs(f - 1) > 0.01:
             text += f" — your estimate was {est.odds:.2f}; enemy support you could not see ×{f:.2f}"
+    return event_words(scen, text, m.cache)
+
+
+def event_words(scen, text: str, cache: dict | None = None) -> str:
+    """An engine message in the players' words: air zones and airfields by name, hexes written
+    one way ('hex 7,15'), off-map entry as 'the map edge'. The game log and the replay viewer
+    both use it."""
+    names = cache.get("zone_names") if cache is not None else None
+    if names is None:
+        names = {z.id: z.name for z in scen.air_zones} | {f.id: f.name for f in scen.airfields.values()}
+        names = {k: v for k, v in names.items() if k and k != v}
+        if cache is not None:
+            cache["zone_names"] = names
+    if names:
+        text = re.sub(
+            r"\b(" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)) + r")\b",
+            lambda g: names[g.group(1)],
+            text,
+        )
     text = HEX_TUPLE.sub(lambda g: hex_words(scen, int(g.group(1)), int(g.group(2))), text)
-    return text.replace(" moves the map edge →", " enters from the map edge →")
+    return text.replace(" moves the map edge →", " enters from the map edge →").replace("armored", "armoured")
 
 
 def hex_words(scen, q: int, r: int) -> str:

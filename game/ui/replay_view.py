@@ -82,6 +82,7 @@ class ReplayMode:
         self.mouse = (0, 0)
         self.playing = False
         self.speed = 3  # index into SPEEDS
+        self._word_cache: dict = {}
         self._acc = 0.0
         self._last = time.monotonic()
         self.mapview = MapView(pb.scenario)
@@ -204,12 +205,22 @@ class ReplayMode:
         a = self.pb.action(i)
         side = getattr(a, "side", None)
         if self.side is not None and side != self.side:
-            seen = [e.text for e in self.pb.events_of(i) if e.seen_by(self.side)]
+            seen = [self._words(e.text) for e in self.pb.events_of(i) if e.seen_by(self.side)]
             return f"{side_name(side)}: " + (seen[-1] if seen else "acts out of your sight")
         if isinstance(a, EndPhase):
             return f"{side_name(side)} ends the phase"
-        evs = [e.text for e in _one_per_combat(self.pb.events_of(i), self.side) if e.kind not in ("phase_start", "phase_end")]
+        evs = [
+            self._words(e.text)
+            for e in _one_per_combat(self.pb.events_of(i), self.side)
+            if e.kind not in ("phase_start", "phase_end")
+        ]
         return f"{side_name(side)}: " + (evs[0] if evs else a.__class__.__name__)
+
+    def _words(self, text: str) -> str:
+        """Zones by name and hexes as the game log writes them."""
+        from game.ui.hud import event_words
+
+        return event_words(self.pb.scenario, text, self._word_cache)
 
     def turn_events(self) -> list:
         """What happened this turn up to here, as the chosen eyes saw it, oldest first
@@ -568,7 +579,7 @@ class ReplayMode:
         used = 0
         for e in reversed(lines[-40:]):  # the newest entries that fit whole, oldest first on screen
             col = {"combat": (255, 220, 160), "phase_start": theme.TEXT_DIM}.get(e.kind, theme.TEXT)
-            wl = fonts.wrap(e.text, 12, w)
+            wl = fonts.wrap(self._words(e.text), 12, w)
             if used + len(wl) > room:
                 break
             blocks.insert(0, (wl, col))
