@@ -197,7 +197,7 @@ def build_report(tracker: Tracker, final: State) -> Report:
         losses=losses,
         series=list(tracker.points),
         luck={s: luck_line(scen, tracker.combats, s) for s in scen.sides},
-        sides=list(scen.sides),
+        sides=sorted(scen.sides, key=lambda sd: sd != "soviet"),  # Soviet first, as the score counts
     )
 
 
