@@ -10,7 +10,7 @@ from game.rules import combat
 from game.state import COUNTS
 from game.ui import fonts, theme
 from game.ui.game_mode import GameMode, men
-from game.ui.widgets import bar, button, fmt_counts, label, panel, paragraph, side_name
+from game.ui.widgets import bar, button, fit, fmt_counts, label, panel, paragraph, side_name
 
 
 def _center_rect(m: GameMode, w: int, h: int) -> pygame.Rect:
@@ -41,13 +41,12 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
     defenders = [u for u in m.units_at(a.target) if u.side != m.side]
     y = label(
         screen,
-        "Defenders: " + "; ".join(f"{scen.setup(u.id).name} ({fmt_counts(u)})" for u in defenders)[:120],
+        fit("Defenders: " + "; ".join(f"{scen.setup(u.id).name} ({fmt_counts(u)})" for u in defenders), 12, w),
         x,
         y,
         12,
         theme.SIDE_TEXT.get(scen.other(m.side or ""), theme.TEXT),
     )
-    y = label(screen, "Your units (click to include or leave out):", x, y + 4, 12, theme.TEXT_DIM)
     every = a.chosen == set(a.candidates)
     if every and a.picked == a.chosen:
         all_lbl, can = "All that can attack are in (adjacent + artillery in range)", False
@@ -55,56 +54,45 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
         all_lbl, can = "Back to the units you picked", True
     else:
         all_lbl, can = "All adjacent units + artillery in range", True
-    button(
-        screen,
-        m.hits,
-        pygame.Rect(rect.right - 14 - 340, y - 18, 340, 20),
-        all_lbl,
-        "attack_all",
-        enabled=can,
-        size=11,
-        mouse=mouse,
-    )
-    for uid in a.candidates:
+    yours = "Your units (click to include or leave out):"
+    aw = min(w, fonts.font(11).size(all_lbl)[0] + 20)
+    y += 4
+    if fonts.font(12).size(yours)[0] + 12 + aw <= w:  # side by side when both fit, else one under the other
+        button(screen, m.hits, pygame.Rect(x + w - aw, y - 2, aw, 20), all_lbl, "attack_all", enabled=can, size=11, mouse=mouse)
+        label(screen, yours, x, y, 12, theme.TEXT_DIM)
+        y += 22
+    else:
+        y = label(screen, yours, x, y, 12, theme.TEXT_DIM)
+        button(screen, m.hits, pygame.Rect(x, y, aw, 20), all_lbl, "attack_all", enabled=can, size=11, mouse=mouse)
+        y += 24
+    for k, uid in enumerate(a.candidates):
         u = v.units.get(uid)
         if u is None:
             continue
+        if y > rect.y + 230 and k < len(a.candidates) - 1:
+            rest = len(a.candidates) - k
+            y = label(screen, f"… and {rest} more (All adjacent units takes them in)", x, y, 11, theme.TEXT_DIM)
+            break
         on = uid in a.chosen
         art = combat.is_artillery(v, u)
         txt = f"[{'x' if on else ' '}] {scen.setup(uid).name} — {fmt_counts(u)}{' (artillery, fires from range)' if art else ''}"
         button(screen, m.hits, pygame.Rect(x, y, w, 22), txt, f"toggle_att:{uid}", active=on, size=12, mouse=mouse, left=True)
         y += 24
-        if y > rect.y + 230:
-            break
     y += 6
     p = a.preview
     if p is None:
         y = paragraph(screen, a.error or "", x, y, w, 14, theme.BAD)
     else:
-        y = label(
-            screen,
-            f"Estimated: attack {p.attack:,.0f} vs defence {p.defence:,.0f} — odds about {p.odds:.2f} : 1",
-            x,
-            y,
-            16,
-            theme.TEXT,
-            True,
-        )
-        y = label(screen, ESTIMATE_NOTE, x, y, 11, theme.WARN)
-        # outcome bars: one row per roll of the dice (the column shift), with its chance and result
-        bw = w - 330
-        label(screen, "roll (column shift) · chance · result at the odds after the roll · men lost", x, y, 11, theme.TEXT_DIM)
-        y += 15
-        for o in p.outcomes:
-            col = theme.GOOD if o.odds >= 1.6 else (theme.WARN if o.odds >= 1.0 else theme.BAD)
-            label(screen, roll_name(o.shift), x, y, 12, theme.TEXT, True)
-            label(screen, f"{o.p * 100:3.0f}%", x + 108, y, 13, theme.TEXT, True)
-            bar(screen, pygame.Rect(x + 148, y + 3, int(bw * 0.3), 12), o.p, col)
-            label(screen, f"{o.result} ({o.odds:.2f} : 1)", x + 156 + int(bw * 0.3), y, 12)
-            al = o.attacker_losses
-            dl = o.defender_losses
-            label(screen, f"you −{men(al['men'])} · them −{men(dl['men'])}", x + w - 200, y, 12, theme.TEXT_DIM)
-            y += 18
+        est = f"Estimated: attack {p.attack:,.0f} vs defence {p.defence:,.0f}"
+        odds = f"odds about {p.odds:.2f} : 1"
+        size = next((sz for sz in (16, 14) if fonts.font(sz, True).size(f"{est} — {odds}")[0] <= w), 0)
+        if size:
+            y = label(screen, f"{est} — {odds}", x, y, size, theme.TEXT, True)
+        else:  # never cut the odds off: they get a line of their own
+            y = label(screen, fit(est, 14, w, True), x, y, 14, theme.TEXT, True)
+            y = label(screen, odds, x, y, 14, theme.TEXT, True)
+        y = paragraph(screen, ESTIMATE_NOTE, x, y, w, 11, theme.WARN)
+        y = _outcome_rows(screen, p, x, y, w)
         ea, ed = p.expected_losses("attacker"), p.expected_losses("defender")
 
         def loss(d: dict) -> str:
@@ -113,27 +101,28 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
             return ", ".join(count_text(d[k], k) for k in COUNTS if d[k] >= 0.5) or "none"
 
         y += 4
-        y = label(screen, f"Expected losses — yours: {loss(ea)}", x, y, 13, theme.SIDE_TEXT.get(m.side or "", theme.TEXT), True)
+        yours_txt = fit(f"Expected losses — yours: {loss(ea)}", 13, w, True)
+        y = label(screen, yours_txt, x, y, 13, theme.SIDE_TEXT.get(m.side or "", theme.TEXT), True)
         y = label(
             screen,
-            f"Expected losses — enemy: {loss(ed)}",
+            fit(f"Expected losses — enemy: {loss(ed)}", 13, w, True),
             x,
             y,
             13,
             theme.SIDE_TEXT.get(scen.other(m.side or ""), theme.TEXT),
             True,
         )
-        y = label(
-            screen, f"Defender retreats: {p.p_defender_retreats * 100:.0f}% · most likely: {p.most_likely.result}", x, y, 13
-        )
-        y = paragraph(screen, outcome_legend(v), x, y, w, 11, theme.TEXT_DIM) + 2
+        retreat = f"Defender retreats: {p.p_defender_retreats * 100:.0f}% · most likely: {p.most_likely.result}"
+        y = label(screen, fit(retreat, 13, w), x, y, 13)
+        y = paragraph(screen, outcome_legend(v), x, y, w, 11, theme.TEXT_DIM, rect.bottom - 70) + 2
         y = label(screen, "Modifiers:", x, y, 12, theme.TEXT_DIM, True)
-        for mod in p.modifiers:
+        for k, mod in enumerate(p.modifiers):
             if y > rect.bottom - 70:
+                label(screen, f"… and {len(p.modifiers) - k} more", x + 8, y, 11, theme.TEXT_DIM)
                 break
             good = (mod.factor > 1) == (mod.applies_to in ("attack", "defender losses"))
             col = theme.TEXT if abs(mod.factor - 1) < 1e-6 else (theme.GOOD if good else theme.BAD)
-            y = label(screen, f"×{mod.factor:.2f}  {mod.name}  ({mod.applies_to})", x + 8, y, 12, col)
+            y = label(screen, fit(f"×{mod.factor:.2f}  {mod.name}  ({mod.applies_to})", 12, w - 8), x + 8, y, 12, col)
         for n in p.notes:
             y = paragraph(screen, n, x, y, w, 12, theme.WARN, rect.bottom - 50)
     bb = rect.bottom - 42
@@ -148,6 +137,41 @@ def attack_modal(m: GameMode, screen: pygame.Surface) -> None:
         mouse=mouse,
     )
     button(screen, m.hits, pygame.Rect(rect.right - 140, bb, 126, 32), "Cancel (Esc)", "attack_cancel", size=14, mouse=mouse)
+
+
+def _outcome_rows(screen: pygame.Surface, p, x: int, y: int, w: int) -> int:
+    """One row per roll of the dice (the column shift): its chance as a figure and a bar, the
+    result at the odds after the roll, and the men each side loses. The columns are measured
+    from their texts; when the losses do not fit beside the result they go on a line under it."""
+    f12, f13b = fonts.font(12), fonts.font(13, True)
+    roll_w = max(fonts.font(12, True).size(roll_name(o.shift))[0] for o in p.outcomes) + 10
+    pct_w = f13b.size("100%")[0] + 8
+    res = [f"{o.result} ({o.odds:.2f} : 1)" for o in p.outcomes]
+    lost = [f"you −{men(o.attacker_losses['men'])} · them −{men(o.defender_losses['men'])}" for o in p.outcomes]
+    res_w = max(f12.size(t)[0] for t in res) + 12
+    lost_w = max(f12.size(t)[0] for t in lost)
+    spare = w - roll_w - pct_w - res_w - lost_w - 8
+    one_line = spare >= 0  # else the men lost go under the result
+    room = spare if one_line else w - roll_w - pct_w - res_w
+    bar_w = min(120, room) if room >= 40 else 0  # the bar only repeats the chance: it goes first
+    head = "roll (column shift) · chance · result at the odds after the roll · men lost"
+    y = paragraph(screen, head, x, y, w, 11, theme.TEXT_DIM)
+    for o, r_txt, l_txt in zip(p.outcomes, res, lost):
+        col = theme.GOOD if o.odds >= 1.6 else (theme.WARN if o.odds >= 1.0 else theme.BAD)
+        label(screen, roll_name(o.shift), x, y, 12, theme.TEXT, True)
+        label(screen, f"{o.p * 100:3.0f}%", x + roll_w, y, 13, theme.TEXT, True)
+        bx = x + roll_w + pct_w
+        if bar_w:
+            bar(screen, pygame.Rect(bx, y + 3, bar_w, 12), o.p, col)
+        rx = bx + (bar_w + 8 if bar_w else 0)
+        label(screen, fit(r_txt, 12, x + w - rx), rx, y, 12)
+        if one_line:
+            label(screen, l_txt, x + w - lost_w, y, 12, theme.TEXT_DIM)
+            y += 18
+        else:
+            label(screen, fit(l_txt, 12, x + w - rx), rx, y + 16, 12, theme.TEXT_DIM)
+            y += 34
+    return y
 
 
 ESTIMATE_NOTE = "An estimate from what your side can see: unseen enemy support may change the odds."
@@ -323,14 +347,14 @@ HELP = [
     ),
     ("Counters", 15, theme.ACCENT, True),
     (
-        "NATO symbols: X infantry, oval armour, oval with slash armoured cars and reconnaissance, slash cavalry, dot artillery, bridge engineers, ∧ anti-tank. II battalion, III regiment, XX division. The figure is tanks (T), armoured cars (AC) or men. Soviet-Mongolian counters are vermillion, Japanese-Manchukuo blue. An orange or red corner: low or no supply. Paler counters have moved or fought.",
+        "NATO symbols: X infantry, oval armour, oval with slash armoured cars and reconnaissance, slash cavalry, dot artillery, bridge engineers, ∧ anti-tank. II battalion, III regiment, XX division. The figure is tanks (T), armoured cars (AC) or men. Soviet-Mongolian counters are vermillion, Japanese-Manchukuo blue. The short label on top is the unit's designation (e.g. 11TB/1: 11th Tank Brigade, 1st battalion; 26IR/2: 26th Infantry Regiment, 2nd battalion); zoomed far out it is dropped. Several units in one hex show as one counter with darker cards behind it and a yellow chip with their number; click again to cycle them. An orange or red corner: low or no supply. Paler counters have moved or fought.",
         13,
         theme.TEXT,
         False,
     ),
     ("Map", 15, theme.ACCENT, True),
     (
-        "Green-khaki steppe, tan plateau, yellow dunes with arcs, green marsh valley with reeds, brown heights, hatched escarpment, blue lakes. Thick blue edges: the Khalkhin Gol (crossable only at bridges, the pontoon and fords); thin blue: the Holsten and streams. Brown dashes: tracks. Purple dashes: the border Mongolia claimed. Stars: objectives in the holder's colour. D: supply depots.",
+        "Green-khaki steppe, tan plateau, yellow dunes with arcs, green marsh valley with reeds, brown heights, hatched escarpment, blue lakes. Thick blue edges: the Khalkhin Gol (crossable only at bridges, the pontoon and fords); thin blue: the Holsten and streams. Brown dashes: tracks. Purple dashes: the border Mongolia claimed. Stars: objectives in the holder's colour. D: supply depots. Place names are drawn with a halo where no counter stands. Air control (A): hatching per zone — '/' lines Soviet-Mongolian, '\\' lines Japanese-Manchukuo, cross-hatch contested; the zone label gives its name, who holds the sky and your own orders there.",
         13,
         theme.TEXT,
         False,
@@ -344,7 +368,7 @@ HELP = [
     ),
     ("Victory", 15, theme.ACCENT, True),
     (
-        "V opens the victory conditions: what each objective is worth, the points for losses inflicted and the score each result needs. The top bar shows the objectives each side holds. In fog you know only your own losses.",
+        "V opens the victory conditions: your side's orders from the historical plan (intent, phase lines with their dates), what each objective is worth, the points for losses inflicted and the score each result needs. The top bar shows the objectives each side holds. In fog you know only your own losses.",
         13,
         theme.TEXT,
         False,
@@ -517,7 +541,8 @@ def score_lines(m: GameMode) -> list[str]:
         if holder:
             held[holder] = held.get(holder, 0) + 1
     n = len(facts["objectives"])
-    parts = [f"{SHORT.get(sd, sd)} {held.get(sd, 0)}" for sd in m.view.scenario.sides]
+    sides = sorted(m.view.scenario.sides, key=lambda sd: sd != "soviet")  # Soviet first, as the score counts
+    parts = [f"{SHORT.get(sd, sd)} {held.get(sd, 0)}" for sd in sides]
     objs = f"Objectives of {n}: " + " · ".join(parts)
     sc = facts["known_score"]
     short = lead_text(sc) if m.side == "japanese" else f"Soviet {fmt_score(sc)}"

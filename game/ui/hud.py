@@ -468,9 +468,9 @@ def tooltip(m: GameMode, screen: pygame.Surface) -> None:
 
 
 def count_text(n: float, kind: str) -> str:
-    """'1 man', '3 men', '1 tank', '2 armored cars': a count with its noun in the right number."""
+    """'1 man', '3 men', '1 tank', '2 armoured cars': a count with its noun in the right number."""
     k = round(n)
-    noun = kind.replace("_", " ")
+    noun = kind.replace("armored", "armoured").replace("_", " ")
     if k == 1:
         noun = {"men": "man"}.get(noun, noun[:-1] if noun.endswith("s") else noun)
     return f"{k:,} {noun}"
@@ -584,14 +584,18 @@ def toasts(m: GameMode, screen: pygame.Surface) -> None:
     now = time.monotonic()
     m.toasts = [t for t in m.toasts if t.until > now]
     mr = m.map_rect
+    area = mr
+    pr = m.panel_rect if m.docked else None
+    if pr is not None and pr.colliderect(mr) and mr.right - pr.right >= 320:  # beside a docked panel, not on it
+        area = pygame.Rect(pr.right + 8, mr.y, mr.right - pr.right - 16, mr.h)
     y = mr.bottom - 14
     for t in reversed(m.toasts):
-        lines = fonts.wrap(t.text, 14, mr.w - 420)
+        lines = fonts.wrap(t.text, 14, max(200, min(mr.w - 420, area.w - 20)))
         hh = 20 * len(lines) + 10
         y -= hh
         w = max(fonts.font(14).size(ln)[0] for ln in lines) + 20
         box = pygame.Rect(0, y, w, hh)
-        box.centerx = mr.centerx
+        box.centerx = area.centerx
         pygame.draw.rect(screen, (18, 20, 24), box, border_radius=6)
         pygame.draw.rect(screen, t.color, box, 1, border_radius=6)
         yy = y + 5

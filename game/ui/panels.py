@@ -96,7 +96,9 @@ def air_panel(m: GameMode, screen: pygame.Surface) -> None:
         free = air.available(v, au)
         name = next((a.name for a in v.scenario.air_units if a.id == au.id), au.id)
         role = air.role(v, au)
-        txt = f"{name} — {v.scenario.rules.aircraft[au.type].name}, {role}: {au.aircraft} aircraft, {free} free"
+        tail = f" — {v.scenario.rules.aircraft[au.type].name}, {role}: {au.aircraft} aircraft, {free} free"
+        # a long name is cut, never the numbers, and the row keeps the list's font size
+        txt = fit(name, 12, max(60, w - 16 - fonts.font(12, p.unit == au.id).size(tail)[0]), p.unit == au.id) + tail
         button(
             screen,
             m.hits,
@@ -233,16 +235,92 @@ def place_phrase(v, h) -> str:
 
 
 SHARE_OPS = (("none", "none"), ("less", "−10%"), ("more", "+10%"), ("all", "all"))
+SCROLL_PX = 8  # one step of ``m.scroll`` in a scrolled panel (the wheel moves three)
+
+
+class _Sheet:
+    """Draws a panel's content shifted by its scroll and clipped to its visible part; a button is
+    drawn (and clickable) only when all of it is in view. Without a screen it only measures, so
+    a panel can size itself from its content before drawing it."""
+
+    def __init__(self, screen: pygame.Surface | None, m: GameMode | None, view: pygame.Rect, off: int = 0) -> None:
+        self.screen, self.m, self.view, self.off = screen, m, view, off
+
+    def shown(self, r: pygame.Rect) -> pygame.Rect | None:
+        """Where a content rect is on screen, or None when any of it is out of view."""
+        r = r.move(0, -self.off)
+        return r if self.screen is not None and self.view.contains(r) else None
+
+    def text(self, s: str, size: int, color, x: int, y: int, bold: bool = False) -> None:
+        if self.screen is None:
+            return
+        t = fonts.text(s, size, color, bold)
+        r = t.get_rect(topleft=(x, y - self.off))
+        if r.colliderect(self.view):
+            prev = self.screen.get_clip()
+            self.screen.set_clip(self.view)
+            self.screen.blit(t, r)
+            self.screen.set_clip(prev)
+
+    def label(self, s: str, x: int, y: int, size: int = 14, color=theme.TEXT, bold: bool = False) -> int:
+        self.text(s, size, color, x, y, bold)
+        return y + fonts.font(size, bold).get_linesize() + 2
+
+    def paragraph(self, s: str, x: int, y: int, width: int, size: int = 14, color=theme.TEXT) -> int:
+        lh = fonts.font(size).get_linesize()
+        for line in fonts.wrap(s, size, width):
+            self.text(line, size, color, x, y)
+            y += lh
+        return y
+
+    def button(self, r: pygame.Rect, label_: str, key: str, **kw) -> pygame.Rect | None:
+        at = self.shown(r)
+        if at is not None and self.m is not None:
+            button(self.screen, self.m.hits, at, label_, key, mouse=self.m.mouse, **kw)
+        return at
+
+
+def _scrolled(m: GameMode, screen: pygame.Surface, rect: pygame.Rect, top: int, body) -> None:
+    """Draw ``body(sheet, y) -> y_end`` from ``top`` down in ``rect``; when it is taller than the
+    room, it scrolls with the wheel (``m.scroll``) and says there is more above or below."""
+    end = body(_Sheet(None, None, rect), top)
+    room = pygame.Rect(rect.x + 1, top, rect.w - 2, rect.bottom - 6 - top)
+    if end <= room.bottom:
+        m.scroll = 0
+        body(_Sheet(screen, m, room), top)
+        return
+    cue_h = 18
+    room.h -= cue_h  # the "more below" line keeps its own strip
+    steps = -(-(end - room.bottom + 4) // SCROLL_PX)
+    m.scroll = max(0, min(m.scroll, steps))
+    off = m.scroll * SCROLL_PX
+    body(_Sheet(screen, m, room, off), top)
+    below = m.scroll < steps
+    cue = pygame.Rect(rect.x + 1, room.bottom, rect.w - 2, cue_h + 4)
+    pygame.draw.rect(screen, theme.PANEL, cue)
+    pygame.draw.line(screen, theme.PANEL_EDGE, cue.topleft, cue.topright)
+    # at the two ends of the strip: the middle is where the phase banner stands over the map
+    t = fonts.text("▼ more below" if below else "end of the list", 12, theme.ACCENT if below else theme.TEXT_DIM, True)
+    screen.blit(t, t.get_rect(midleft=(rect.x + 12, cue.y + cue_h // 2 + 1)))
+    t = fonts.text(("▲ more above · " if m.scroll else "") + "wheel to scroll", 12, theme.TEXT_DIM, True)
+    screen.blit(t, t.get_rect(midright=(rect.right - 12, cue.y + cue_h // 2 + 1)))
+    if m.scroll:  # a thin mark at the top edge: the list goes on above
+        pygame.draw.line(screen, theme.ACCENT, (rect.x + 12, top - 2), (rect.right - 12, top - 2), 2)
+
+
+NUM_COLS = (("stock", 56), ("due next", 74), ("drawn", 58), ("railhead trucks", 120))
+SHARE_W, BLOW_W = 48, 66
 
 
 def supply_panel(m: GameMode, screen: pygame.Surface) -> None:
-    """Depot stocks and forecasts, railhead truck shares, front-truck shuttles, field depots."""
+    """Depot stocks and forecasts, railhead truck shares, front-truck shuttles, field depots.
+    Laid out to the panel's width (a depot's buttons go under it when a row is too narrow); the
+    whole content scrolls with the wheel when it is taller than the window leaves room for."""
     if _watching(m, screen, "Supply"):
         return
     v = m.view
     side = m.side or ""
     mr = m.map_rect
-    mouse = m.mouse
     acts = m.indexed_actions() if m.phase == "supply" else []
     blow: dict[str, int] = {}
     sends: dict[str, list[tuple[int, RouteTrucks]]] = {}
@@ -259,153 +337,182 @@ def supply_panel(m: GameMode, screen: pygame.Surface) -> None:
     own = depot_order(v, side)
     num = {d.id: k + 1 for k, d in enumerate(own)}
     short = [u for u in v.units.values() if u.side == side and u.status == ACTIVE and supply_flag(v, u)]
-    name_w = 250
     scen_depots = {d.id for d in v.scenario.depots}
+    rect = pygame.Rect(mr.x + 8, mr.y + 8, min(mr.w - 16, 900), mr.h - 16)
+    x, w = rect.x + 12, rect.w - 24
+    can_route = m.can_act and m.phase == "supply"
+    was_hover, m.depot_hover = m.depot_hover, None
+    has_trucks = side in v.logistics
+    total, weights, got = m.railhead_shares() if has_trucks else (0, {}, {})
+    sharing = can_route and total > 0
+    num_w = sum(cw for _, cw in NUM_COLS)
+    btn_w = (4 * (SHARE_W + 4) if sharing else 0) + (BLOW_W + 10 if blow else 0)
+    wide = w - num_w - btn_w >= 220  # one line a depot; else its buttons go on a line of their own
+    name_w = min(300, w - num_w - (btn_w if wide else 0)) - 6
 
     def depot_label(d) -> str:
         where = "" if d.id in scen_depots else f" ({place_phrase(v, d.hex)})"  # a field depot: where it is
         return f"{num[d.id]}. {supply.depot_name(v, d.id)}{where}"
 
-    names = {d.id: fonts.wrap(depot_label(d), 12, name_w - 6)[:2] for d in own}
-    rows_h = sum(18 + 14 * len(names[d.id]) for d in own)
-    est = 190 + rows_h + 25 * (len(others) + len(sends)) + 34 * min(len(short), 6) + 40
-    rect = pygame.Rect(mr.x + 8, mr.y + 8, min(mr.w - 16, 900), min(mr.h - 16, est))
+    def two_lines(d) -> list[str]:
+        lines = fonts.wrap(depot_label(d), 12, name_w)
+        return lines if len(lines) <= 2 else [lines[0], fit(" ".join(lines[1:]), 12, name_w)]
+
+    names = {d.id: two_lines(d) for d in own}
+
+    def body(sh: _Sheet, y: int) -> int:
+        if not has_trucks:
+            y = sh.paragraph("This side draws supply without a truck model in this scenario.", x, y, w, 13, theme.TEXT_DIM)
+        else:
+            y = _depot_table(m, sh, x, y, w, own, names, name_w, blow, wide, sharing, (total, weights, got))
+        if sends:
+            y = _front_grid(m, v, sh, x, y, w, side, sends, num)
+        if others:
+            y = _offers(m, v, sh, x, y, w, side, others, rect, was_hover)
+        y += 6
+        y = sh.label(f"Units short of supply: {len(short)}", x, y, 13, theme.WARN if short else theme.GOOD, True)
+        for u in short:
+            note = v.notes.get(u.id, "")
+            y = sh.paragraph(f"{v.scenario.setup(u.id).name}: {u.supply * 100:.0f}% — {note}", x, y, w, 12, theme.TEXT)
+        return y + 4
+
+    head = fonts.font(18, True).get_linesize() + 16
+    want = head + body(_Sheet(None, None, rect), rect.y + head) - (rect.y + head) + 8
+    rect.h = min(rect.h, want)
     m.panel_rect = rect
     y = panel(screen, rect, "Supply — trucks and depots", 255)
-    x, w = rect.x + 12, rect.w - 24
-    can_route = m.can_act and m.phase == "supply"
-    was_hover, m.depot_hover = m.depot_hover, None
-    if side not in v.logistics:
-        y = paragraph(screen, "This side draws supply without a truck model in this scenario.", x, y, w, 13, theme.TEXT_DIM)
-    else:
-        rep = supply.side_report(v, side)
-        alive = supply.trucks_alive(v, side)
-        total, weights, got = m.railhead_shares()
-        y = label(
-            screen,
-            f"Trucks: {alive['railhead']} on the railhead run, {alive['front']} at the front · lost {rep.get('trucks_lost', 0)}",
-            x,
-            y,
-            13,
-        )
-        y = label(
-            screen,
-            f"Delivered last supply phase: {rep.get('delivered_turn', 0):.0f} t · in transit {rep.get('in_flight', 0):.0f} t · lost {rep.get('lost', 0):.0f} t",
-            x,
-            y,
-            13,
-        )
-        y = paragraph(
-            screen,
-            f"The {total} railhead trucks are shared out among your depots in proportion to their weights; "
-            "each convoy leaves with the trucks back at the railhead. "
-            + ("Set a depot's share with the buttons." if can_route else "Shares can be changed in your supply phase."),
-            x,
-            y,
-            w,
-            12,
-            theme.TEXT_DIM,
-        )
-        y += 4
-        cols = (0, name_w, name_w + 62, name_w + 130, name_w + 190, name_w + 300)
-        for cx, head in zip(cols, ("Depot", "stock", "due next", "drawn", "railhead trucks", "share")):
-            screen.blit(fonts.text(head, 12, theme.TEXT_DIM, True), (x + cx, y))
-        y += 18
-        for d in own:
-            lines = names[d.id]
-            row_h = 6 + 14 * max(1, len(lines))
-            dead = d.status != "active"
-            col = theme.TEXT_DIM if dead else theme.TEXT
-            for k, ln in enumerate(lines):
-                screen.blit(fonts.text(ln, 12, col), (x, y + 3 + 14 * k))
-            if dead:
-                screen.blit(fonts.text("destroyed or lost", 12, theme.BAD), (x + cols[1], y + 3))
-                y += row_h + 2
-                continue
-            f = supply.depot_forecast(v, d.id)
-            n = got.get(d.id, 0)
-            pct = 100 * n / total if total else 0
-            for cx, val in zip(
-                cols[1:], (f"{f['stock']:.0f} t", f"+{f['inbound']:.0f} t", f"−{f['last_draw']:.0f} t", f"{n} ({pct:.0f}%)")
-            ):
-                screen.blit(fonts.text(val, 12, theme.TEXT), (x + cx, y + 3))
-            bx = x + cols[5]
-            if can_route and total > 0:
-                alone = len(weights) <= 1
-                for op, lbl in SHARE_OPS:
-                    ok = not alone and bool(m.route_actions(d.id, op))
-                    button(
-                        screen, m.hits, pygame.Rect(bx, y, 50, 20), lbl, f"route:{d.id}:{op}", enabled=ok, size=11, mouse=mouse
-                    )
-                    bx += 54
-            if d.id in blow:
-                key = f"supply_act:{blow[d.id]}"
-                button(
-                    screen,
-                    m.hits,
-                    pygame.Rect(rect.right - 78, y, 66, 20),
-                    "blow up",
-                    key,
-                    active=m.armed(key),
-                    size=11,
-                    mouse=mouse,
-                )
+    _scrolled(m, screen, rect, y, body)
+
+
+def _depot_table(m, sh: _Sheet, x, y, w, own, names, name_w, blow, wide, sharing, shares) -> int:
+    v = m.view
+    side = m.side or ""
+    total, weights, got = shares
+    rep = supply.side_report(v, side)
+    alive = supply.trucks_alive(v, side)
+    y = sh.label(
+        f"Trucks: {alive['railhead']} on the railhead run, {alive['front']} at the front · lost {rep.get('trucks_lost', 0)}",
+        x,
+        y,
+        13,
+    )
+    y = sh.paragraph(
+        f"Delivered last supply phase: {rep.get('delivered_turn', 0):.0f} t · in transit {rep.get('in_flight', 0):.0f} t "
+        f"· lost {rep.get('lost', 0):.0f} t",
+        x,
+        y,
+        w,
+        13,
+    )
+    y = sh.paragraph(
+        f"The {total} railhead trucks are shared out among your depots in proportion to their weights; "
+        "each convoy leaves with the trucks back at the railhead. "
+        + ("Set a depot's share with the buttons." if sharing else "Shares can be changed in your supply phase."),
+        x,
+        y,
+        w,
+        12,
+        theme.TEXT_DIM,
+    )
+    y += 4
+    num_x = x + name_w + 6
+    cols = [num_x]
+    for _, cw in NUM_COLS[:-1]:
+        cols.append(cols[-1] + cw)
+    share_x = cols[-1] + NUM_COLS[-1][1] if wide else x + 16
+    heads = [("Depot", x)] + [(h, cx) for (h, _), cx in zip(NUM_COLS, cols)]
+    if sharing and wide:
+        heads.append(("share", share_x))  # no empty header when there are no share buttons
+    for h, hx in heads:
+        sh.text(h, 12, theme.TEXT_DIM, hx, y, True)
+    y += 18
+    for d in own:
+        lines = names[d.id]
+        row_h = 6 + 14 * max(1, len(lines))
+        dead = d.status != "active"
+        col = theme.TEXT_DIM if dead else theme.TEXT
+        for k, ln in enumerate(lines):
+            sh.text(ln, 12, col, x, y + 3 + 14 * k)
+        if dead:
+            sh.text("destroyed or lost", 12, theme.BAD, cols[0], y + 3)
             y += row_h + 2
-        shown = sum(got.values())
-        label(screen, f"{shown} of {total} trucks shared out", x + cols[4], y, 12, theme.TEXT_DIM)
-        y += 16
-    if sends:
-        free = v.logistics[side].front_idle if side in v.logistics else 0
-        y = label(
-            screen, f"Front trucks ({free} free): carry stock from one depot to another now", x, y + 4, 13, theme.TEXT_DIM, True
-        )
-        # in the depot table's order (1, 2, 3 …), and each row's targets too
-        for src, items in sorted(sends.items(), key=lambda kv: num.get(kv[0], 999)):
-            items = sorted(items, key=lambda ia: num.get(ia[1].dest, 999))
-            nm = f"from {num.get(src, '?')}. {supply.depot_name(v, src)}"
-            screen.blit(fonts.text(nm if len(nm) <= 50 else nm[:49] + "…", 12, theme.TEXT), (x, y + 3))
-            bx = x + 360
-            for i, a in items:
-                button(
-                    screen,
-                    m.hits,
-                    pygame.Rect(bx, y, 76, 20),
-                    f"to {num.get(a.dest, '?')}.",
-                    f"supply_act:{i}",
-                    size=11,
-                    mouse=mouse,
-                )
-                bx += 80
-            y += 25
-    if others:
-        y = label(screen, "Other orders:", x, y + 4, 13, theme.TEXT_DIM, True)
-        for i, a in others:
-            if y > rect.bottom - 60:
-                break
-            if isinstance(a, RouteTrucks):
-                txt = f"Send {a.trucks} front trucks with stock from {supply.depot_name(v, a.source)} to {supply.depot_name(v, a.dest)}"
-            elif isinstance(a, OpenDepot):
-                here = [v.scenario.setup(u.id).name for u in m.units_at(a.hex) if u.side == side]
-                txt = f"Open a field depot under {here[0] if here else 'your unit'}, {place_phrase(v, a.hex)}"
-            else:
-                txt = str(a)
-            key = f"supply_act:{i}"
-            r = pygame.Rect(x, y, w, 22)
-            if isinstance(a, OpenDepot) and r.collidepoint(mouse):
-                if was_hover != a.hex:
-                    _bring_into_view(m, a.hex, rect)
-                m.depot_hover = a.hex  # outlined on the map while the mouse is on the offer
-            button(screen, m.hits, r, txt, key, active=m.armed(key), size=12, mouse=mouse, left=True)
-            y += 25
-    y += 6
-    y = label(screen, f"Units short of supply: {len(short)}", x, y, 13, theme.WARN if short else theme.GOOD, True)
-    for u in short:
-        if y > rect.bottom - 34:
-            break
-        note = v.notes.get(u.id, "")
-        y = paragraph(
-            screen, f"{v.scenario.setup(u.id).name}: {u.supply * 100:.0f}% — {note}", x, y, w, 12, theme.TEXT, rect.bottom - 6
-        )
+            continue
+        f = supply.depot_forecast(v, d.id)
+        n = got.get(d.id, 0)
+        pct = 100 * n / total if total else 0
+        vals = (f"{f['stock']:.0f} t", f"+{f['inbound']:.0f} t", f"−{f['last_draw']:.0f} t", f"{n} ({pct:.0f}%)")
+        for cx, val in zip(cols, vals):
+            sh.text(val, 12, theme.TEXT, cx, y + 3)
+        by = y
+        if not wide and (sharing or d.id in blow):
+            by = y + row_h  # the buttons' own line under the depot's name
+            row_h += 24
+        bx = share_x
+        if sharing:
+            if not wide:
+                sh.text("share:", 11, theme.TEXT_DIM, bx, by + 3)
+                bx += 42
+            alone = len(weights) <= 1
+            for op, lbl in SHARE_OPS:
+                ok = not alone and bool(m.route_actions(d.id, op))
+                sh.button(pygame.Rect(bx, by, SHARE_W, 20), lbl, f"route:{d.id}:{op}", enabled=ok, size=11)
+                bx += SHARE_W + 4
+        if d.id in blow:
+            key = f"supply_act:{blow[d.id]}"
+            bx = max(bx + 16, x + w - BLOW_W)  # apart from the share buttons: two clicks destroy the dump
+            sh.button(pygame.Rect(bx, by, BLOW_W, 20), "blow up", key, active=m.armed(key), size=11)
+        y += row_h + 2
+    shown = sum(got.values())
+    y = sh.label(f"{shown} of {total} trucks shared out", cols[-1] if wide else x, y, 12, theme.TEXT_DIM)
+    return y
+
+
+def _front_grid(m, v, sh: _Sheet, x, y, w, side, sends, num) -> int:
+    """One row per depot the front trucks can carry from, its "to N." buttons in columns by the
+    destination's number (a gap on its own), wrapped onto more lines when the panel is narrow."""
+    free = v.logistics[side].front_idle if side in v.logistics else 0
+    y = sh.paragraph(f"Front trucks ({free} free): carry stock from one depot to another now", x, y + 4, w, 13, theme.TEXT_DIM)
+    dests = sorted({num.get(a.dest, 999) for items in sends.values() for _, a in items})
+    cw = max(42, max(fonts.font(11).size(f"to {n}.")[0] for n in dests) + 12)
+    step = cw + 4
+    label_w = max(150, min(260, w - step * len(dests)))
+    per_line = max(1, (w - label_w) // step)
+    for src, items in sorted(sends.items(), key=lambda kv: num.get(kv[0], 999)):
+        at = {num.get(a.dest, 999): i for i, a in items}
+        nm = fit(f"from {num.get(src, '?')}. {supply.depot_name(v, src)}", 12, label_w - 8)
+        sh.text(nm, 12, theme.TEXT, x, y + 3)
+        for k, n in enumerate(dests):
+            if n not in at:
+                continue
+            r = pygame.Rect(x + label_w + step * (k % per_line), y + 24 * (k // per_line), cw, 20)
+            sh.button(r, f"to {n}.", f"supply_act:{at[n]}", size=11)
+        y += 24 * (-(-len(dests) // per_line)) + 2
+    return y
+
+
+def _offers(m, v, sh: _Sheet, x, y, w, side, others, rect, was_hover) -> int:
+    """Every other legal order (field depots to open, …), each on a button of its own."""
+    y = sh.label("Other orders:", x, y + 4, 13, theme.TEXT_DIM, True)
+    for i, a in others:
+        if isinstance(a, RouteTrucks):
+            txt = (
+                f"Send {a.trucks} front trucks with stock from {supply.depot_name(v, a.source)} to {supply.depot_name(v, a.dest)}"
+            )
+        elif isinstance(a, OpenDepot):
+            here = [v.scenario.setup(u.id).name for u in m.units_at(a.hex) if u.side == side]
+            txt = f"Open a field depot under {here[0] if here else 'your unit'}, {place_phrase(v, a.hex)}"
+        else:
+            txt = str(a)
+        key = f"supply_act:{i}"
+        r = pygame.Rect(x, y, w, 22)
+        at = sh.shown(r)
+        if at is not None and isinstance(a, OpenDepot) and at.collidepoint(m.mouse):
+            if was_hover != a.hex:
+                _bring_into_view(m, a.hex, rect)
+            m.depot_hover = a.hex  # outlined on the map while the mouse is on the offer
+        sh.button(r, fit(txt, 12, w - 16), key, active=m.armed(key), size=12, left=True)
+        y += 25
+    return y
 
 
 def _bring_into_view(m: GameMode, h, covered: pygame.Rect) -> None:

@@ -59,9 +59,10 @@ def button(
     col = theme.BUTTON_OFF if not enabled else (theme.BUTTON_HOVER if hover else theme.BUTTON)
     pygame.draw.rect(screen, col, rect, border_radius=4)
     pygame.draw.rect(screen, theme.ACCENT if active else theme.PANEL_EDGE, rect, 2 if active else 1, border_radius=4)
+    # a label too long for its button keeps the size and ends in an ellipsis (a shrunk font would
+    # make one row of a list smaller than its neighbours)
+    label = fit(label, size, rect.w - (12 if left else 8), bold=active)
     t = fonts.text(label, size, theme.TEXT if enabled else theme.TEXT_DIM, bold=active)
-    if t.get_width() > rect.w - 8:
-        t = fonts.text(label, max(9, size - 3), theme.TEXT if enabled else theme.TEXT_DIM, bold=active)
     screen.blit(t, t.get_rect(midleft=(rect.x + 8, rect.centery)) if left else t.get_rect(center=rect.center))
     if enabled:
         hits.add(rect, key)
