@@ -88,3 +88,51 @@ def test_the_designation_is_on_the_counter_at_the_default_zoom_only():
     plain = counter("soviet", "armour", "tank_bn", "61T", small, 0, False, "")
     assert counter_size(small) == plain.get_size()
     assert MapView(load("test_skirmish")) is not None
+
+
+def _ink_box(a: pygame.Surface, b: pygame.Surface) -> pygame.Rect:
+    """The box round the pixels in which two drawings of the same size differ."""
+    w, h = a.get_size()
+    xs, ys = [], []
+    for y in range(h):
+        for x in range(w):
+            if a.get_at((x, y)) != b.get_at((x, y)):
+                xs.append(x)
+                ys.append(y)
+    return pygame.Rect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) if xs else pygame.Rect(0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("strength", ["880", "1.2k", "61T", "40AC", "12.5k"])
+def test_the_strength_reads_at_zoom_3(strength):
+    """Play-test 2: at zoom 3 (16 px hexes) the strength was a few pixels high. Now symbol and
+    strength only, the strength at least 8 px high and whole."""
+    size = ZOOMS[3]
+    assert size < DESIGNATION_MIN_HEX
+    with_s = counter("soviet", "infantry", "rifle_bn", strength, size)
+    without = counter("soviet", "infantry", "rifle_bn", "", size)
+    box = _ink_box(with_s, without)
+    assert box.h >= 8, f"strength {strength!r} only {box.h} px high"
+    assert box.bottom <= with_s.get_height() - 1 and box.x >= 1 and box.right <= with_s.get_width() - 1
+    _, shown = fit_label(strength, counters.strength_font_size(size), counter_size(size)[0] - 4)
+    if shown != strength:  # too wide even squeezed: thousands rounded ('12.5k' -> '13k'), never cut
+        short = counter("soviet", "infantry", "rifle_bn", f"{round(float(strength[:-1]))}k", size)
+        assert pygame.image.tobytes(short, "RGBA") == pygame.image.tobytes(with_s, "RGBA")
+
+
+@pytest.mark.parametrize("size", [z for z in ZOOMS if z >= 16])
+@pytest.mark.parametrize("symbol", ["infantry", "anti_tank", "armour"])
+def test_the_stack_chip_leaves_the_branch_symbol_whole(size, symbol):
+    """Play-test 2: the count chip covered half the branch symbol. The symbol moves right of
+    the chip: as many white symbol pixels with the chip as without it."""
+    label = "36M/T" if size >= DESIGNATION_MIN_HEX else ""
+    one = counter("soviet", symbol, "x_bn", "", size, 0, False, label, 1)
+    two = counter("soviet", symbol, "x_bn", "", size, 0, False, label, 3)
+    assert pygame.image.tobytes(one, "RGBA") != pygame.image.tobytes(two, "RGBA")  # the chip is there
+
+    def white(s: pygame.Surface) -> int:
+        return sum(1 for y in range(s.get_height()) for x in range(s.get_width()) if s.get_at((x, y))[:3] == (250, 250, 250))
+
+    assert white(two) >= 0.85 * white(one)
+    # and the chip is yellow, left of the symbol's frame
+    ys = [(x, y) for y in range(two.get_height()) for x in range(two.get_width()) if two.get_at((x, y))[:3] == (240, 228, 66)]
+    assert ys and max(x for x, _ in ys) < two.get_width() // 2

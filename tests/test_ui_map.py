@@ -41,16 +41,12 @@ def _outside_hex(surf: pygame.Surface, size: int) -> int:
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_counters_and_stacks_stay_inside_their_hex(size, n):
     label = "149MRR/1" if size >= counters.DESIGNATION_MIN_HEX else ""
-    c = counters.counter("soviet", "infantry", "rifle_bn", "1.2k", size, 2, False, label)
+    c = counters.counter("soviet", "infantry", "rifle_bn", "1.2k", size, 2, False, label, n)
     canvas = pygame.Surface((4 * size, 4 * size), pygame.SRCALPHA)
     centre = canvas.get_rect().center
     if n > 1:
         counters.draw_stack_layers(canvas, "japanese", size, n, centre)
     canvas.blit(c, c.get_rect(center=centre))
-    badge = counters.stack_badge(n, size)
-    if badge is not None:
-        r = c.get_rect(center=centre)
-        canvas.blit(badge, badge.get_rect(midleft=(r.x + 1, r.centery)))
     assert _outside_hex(canvas, size) == 0
 
 
@@ -100,7 +96,7 @@ def _diag_agreement(alpha, x0: int, y0: int, step: int) -> float:
     for y in range(y0, y0 + 16):
         for x in range(x0 + 1, x0 + 17):
             total += 1
-            same += (alpha[x][y] > 90) == (alpha[x + step][y + 1] > 90)
+            same += (alpha[x][y] > 60) == (alpha[x + step][y + 1] > 60)
     return same / total
 
 
@@ -122,7 +118,7 @@ def test_air_control_is_hatching_not_a_flat_wash(crossing):
         if level == "none":
             assert patch.max() == 0
         else:  # lines and gaps: never one flat tint
-            assert patch.max() > 120 and patch.min() < 40
+            assert patch.max() > 80 and patch.min() < 40
             seen[level] = (x - 8, y - 8)
     assert {"soviet", "japanese"} <= set(seen)
     # the sides' lines run the other way: told apart without colour
@@ -165,3 +161,89 @@ def test_air_zone_labels_show_your_own_orders(crossing, screen, monkeypatch):
     written.clear()
     mv.draw(screen, rect, cam, view, Marks(side="japanese", overlay="air", zones=True))
     assert not any("your orders" in t for t in written)
+
+
+def test_the_river_shows_through_the_air_overlay(crossing):
+    """Play-test 2: the zone borders sat on the river's hex edges and hid the Khalkhin Gol."""
+    from game.ui import theme
+    from game.ui.terrain import shared_edge
+
+    s = Session.new(crossing, 1, {"soviet": "human", "japanese": "human"})
+    view, _ = _air_view(crossing, s)
+    mv = MapView(crossing)
+    gm = crossing.map
+    for size in (ZOOMS[3], ZOOMS[4]):
+        surf = mv.base(size, view, Marks(side="soviet", overlay="air"))
+        lay = layout_for(size)
+        majors = [e for e, k in gm.river_edges.items() if k == "major"]
+        on_border = [(a, b) for a, b in majors if crossing.zone_of[a] != crossing.zone_of[b]]
+        assert on_border, "the test needs a river edge that is also a zone boundary"
+        night = (178, 186, 214) if view.night else (255, 255, 255)  # night turns darken the map
+        want = [c * m // 255 for c, m in zip(theme.RIVER_MAJOR, night)]
+        seen = 0
+        for a, b in majors:
+            p, q = shared_edge(lay, gm.hexes[a], gm.hexes[b])
+            mid = (round((p[0] + q[0]) / 2), round((p[1] + q[1]) / 2))
+            seen += all(abs(c - w) <= 3 for c, w in zip(surf.get_at(mid)[:3], want))
+        assert seen >= 0.9 * len(majors)
+
+
+def test_the_contested_hatch_is_light(crossing):
+    """Terrain still reads under the contested cross-hatch: most of a hex is left clear."""
+    mv = MapView(crossing)
+    size = ZOOMS[4]
+    zone = crossing.air_zones[0].id
+    hatch = mv.air_hatch(size, {zone: "contested"})
+    alpha = pygame.surfarray.pixels_alpha(hatch)
+    lay = layout_for(size)
+    i = crossing.zone_of.index(zone)
+    x, y = (int(v) for v in lay.hex_to_point(crossing.map.hexes[i]))
+    patch = alpha[x - 10 : x + 10, y - 10 : y + 10]
+    assert (patch > 40).mean() < 0.25 and patch.max() <= 110
+    del alpha
+
+
+@pytest.mark.parametrize("zoom", [3, 4, 5])
+def test_place_names_keep_off_depot_boxes_and_stars(crossing, zoom):
+    """'11th Tank Bde refuelling point' was printed over its own depot box."""
+    s = Session.new(crossing, 1, {"soviet": "human", "japanese": "human"})
+    mv = MapView(crossing)
+    mv.world(ZOOMS[zoom], s.state, Marks(side="soviet"))
+    assert mv._marks_rects and mv._label_rects
+    for r in mv._label_rects:
+        assert r.inflate(-4, 0).collidelist(mv._marks_rects) < 0
+
+
+@pytest.mark.parametrize("zoom", [3, 4])
+def test_air_zone_labels_keep_off_stars_and_depots(crossing, screen, zoom):
+    s = Session.new(crossing, 1, {"soviet": "human", "japanese": "human"})
+    view, _ = _air_view(crossing, s)
+    mv = MapView(crossing)
+    rect = pygame.Rect(0, 0, 1000, 700)
+    cam = Camera(crossing.map, rect.w, rect.h, zoom=zoom)
+    cam.center_on(crossing.objectives[0].hex)
+    mv.draw(screen, rect, cam, view, Marks(side="soviet", overlay="air", zones=True))
+    shift = (rect.x - int(cam.x), rect.y - int(cam.y))
+    marks = [r.move(shift) for r in mv._marks_rects]
+    units = [r.move(shift) for r in mv._counter_rects.values()]
+    assert mv._zone_label_rects
+    for box in mv._zone_label_rects.values():
+        assert box.collidelist(marks) < 0 and box.collidelist(units) < 0
+
+
+def test_a_zone_your_aircraft_fly_never_says_no_air_activity(crossing):
+    from game.ui.mapview import zone_status
+
+    s = Session.new(crossing, 1, {"soviet": "human", "japanese": "human"})
+    zone = crossing.air_zones[0].id
+    air = {**s.state.air, "control": {**s.state.air["control"], zone: "none"}}
+    orders = {"soviet": [{"unit": "x", "mission": "interdiction", "target": zone, "aircraft": 44}], "japanese": []}
+    view = dataclasses.replace(s.state, air=air, air_orders=orders)
+    txt, _ = zone_status(view, zone, "soviet")
+    assert "no air activity" not in txt and "your orders: 44 aircraft (interdiction)" in txt
+    assert zone_status(view, zone, "japanese")[0] == "no air activity"
+    # once flown (the orders cleared), the bombers' mission still shows
+    flown = {**air, "interdiction": {"soviet": {zone: 30.0}, "japanese": {}}}
+    view = dataclasses.replace(s.state, air=flown, air_orders={"soviet": [], "japanese": []})
+    txt, _ = zone_status(view, zone, "soviet")
+    assert "no air activity" not in txt and "interdiction" in txt

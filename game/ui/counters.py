@@ -168,6 +168,7 @@ def designations(scenario) -> dict[str, str]:
 _designations: dict[int, tuple[object, dict[str, str]]] = {}
 
 DESIGNATION_MIN_HEX = 21  # hex radius (px) from which counters carry their designation (the game's default zoom)
+MID_HEX = 14  # from here to DESIGNATION_MIN_HEX: symbol and a strength big enough to read, nothing else
 
 
 def strength_text(u) -> str:
@@ -191,12 +192,17 @@ def counter_size(hex_size: int) -> tuple[int, int]:
     if hex_size >= DESIGNATION_MIN_HEX:  # a line more for the designation
         w = int(hex_size * 1.5)
         h = int(hex_size * 1.28)
+    elif hex_size >= MID_HEX:  # as big as the hex allows: the strength in letters 8+ px high
+        w = round(hex_size * 1.56)
+        h = round(hex_size * 1.25)
     return w, h
 
 
 def corner_radius(hex_size: int) -> int:
     """Rounded enough that the counter's corners keep off the hex's slanted edges."""
-    return max(2, math.ceil(hex_size * 0.2)) if hex_size >= DESIGNATION_MIN_HEX else 2
+    if hex_size >= DESIGNATION_MIN_HEX:
+        return max(2, math.ceil(hex_size * 0.2))
+    return max(2, math.ceil(hex_size * 0.25)) if hex_size >= MID_HEX else 2
 
 
 def stack_layers(hex_size: int, n: int) -> list[pygame.Rect]:
@@ -215,28 +221,36 @@ def stack_layers(hex_size: int, n: int) -> list[pygame.Rect]:
 
 
 def draw_stack_layers(surf: pygame.Surface, side: str, hex_size: int, n: int, center: tuple[int, int]) -> None:
-    """The peeking cards of a stack (``stack_layers``), in the side's darker colour."""
+    """The peeking cards of a stack (``stack_layers``), in a paler tint of the side's colour: a
+    light band over the counter's dark top edge, so the designation under it never seems cut."""
     rad = corner_radius(hex_size)
-    base = theme.SIDE_DARK.get(side, (90, 90, 90))
-    for r in stack_layers(hex_size, n):
+    col = theme.SIDE.get(side, (128, 128, 128))
+    for k, r in enumerate(stack_layers(hex_size, n)):
+        f = 0.45 + 0.1 * k  # the deepest palest
+        base = tuple(int(c + (235 - c) * (1 - f)) for c in col)
         rr = r.move(center)
         pygame.draw.rect(surf, (15, 15, 15), rr, border_radius=rad)
         pygame.draw.rect(surf, base, rr.inflate(-2, -2), border_radius=max(1, rad - 1))
 
 
-def stack_badge(n: int, hex_size: int) -> pygame.Surface | None:
-    """'3': how many units share the hex, a small yellow chip on the counter's left edge (None
-    when the counter is too small to carry one)."""
-    if n < 2 or hex_size < 16:  # smaller: the peeking cards alone (a chip would hide the counter)
+def stack_badge(n: int, hex_size: int, room: int = 99) -> pygame.Surface | None:
+    """'3': how many units share the hex, a small yellow chip that ``counter`` draws left of the
+    branch symbol, the symbol moved aside for it (None when the counter is too small to carry
+    one: the peeking cards alone). ``room``: the height of the symbol's row, which the chip
+    overlaps by at most its 1-px border above and below."""
+    if n < 2 or hex_size < MID_HEX:
         return None
-    key = ("badge", n, hex_size)
+    key = ("badge", n, hex_size, room)
     s = _cache.get(key)
     if s is None:
-        t = _ink(fonts.text(str(n), max(8, round(hex_size * 0.4)), (15, 15, 15), bold=True))
-        s = pygame.Surface((t.get_width() + 4, t.get_height() + 4), pygame.SRCALPHA)
+        t = _ink(fonts.text(str(min(n, 9)), max(7, round(hex_size * 0.4)), (15, 15, 15), bold=True))
+        edge = t.get_height() + 4 <= room + 2  # a tight row: yellow round the digit, no dark edge
+        m = 2 if edge else 1
+        s = pygame.Surface((t.get_width() + 2 * m, t.get_height() + 2 * m), pygame.SRCALPHA)
         pygame.draw.rect(s, theme.ACCENT, s.get_rect(), border_radius=2)  # yellow: never read as a depot's white box
-        pygame.draw.rect(s, (15, 15, 15), s.get_rect(), 1, border_radius=2)
-        s.blit(t, (2, 2))
+        if edge:
+            pygame.draw.rect(s, (15, 15, 15), s.get_rect(), 1, border_radius=2)
+        s.blit(t, (m, m))
         _cache[key] = s
     return s
 
@@ -270,10 +284,13 @@ def fit_label(s: str, size: int, width: int, colour=(250, 250, 250), bold: bool 
     Returns the drawing and the text it shows."""
     smallest = max(9, round(size * 0.72)) if size > 9 else size  # a smaller font before a shorter name
     for cand in _shorter(s):
-        for sz in range(size, min(size, smallest) - 1, -1):
+        sizes = range(size, min(size, smallest) - 1, -1)
+        for sz in sizes:  # crisp letters a size smaller before blurred squeezed ones
             t = _ink(fonts.text(cand, max(6, sz), colour, bold, condensed=True))
             if t.get_width() <= width:
                 return t, cand
+        for sz in sizes:
+            t = _ink(fonts.text(cand, max(6, sz), colour, bold, condensed=True))
             if t.get_width() * 0.85 <= width:
                 return pygame.transform.smoothscale(t, (width, t.get_height())), cand
     while len(s) > 1 and _ink(fonts.text(s, max(6, size - 1), colour, bold, True)).get_width() > width:
@@ -286,6 +303,8 @@ def label_font_size(hex_size: int) -> int:
 
 
 def strength_font_size(hex_size: int) -> int:
+    if MID_HEX <= hex_size < DESIGNATION_MIN_HEX:  # symbol and strength only: the strength big
+        return round(hex_size * 0.63)
     return max(7, round(hex_size * 0.43))
 
 
@@ -322,6 +341,20 @@ def _symbol(surf: pygame.Surface, sym: str, r: pygame.Rect, col) -> None:
         pygame.draw.line(surf, col, (x0, cy), (x1, cy), lw)
 
 
+def _symbol_and_chip(s: pygame.Surface, symbol: str, frame: pygame.Rect, chip, room: pygame.Rect, col) -> None:
+    """The branch symbol in its row; with a stack chip, the chip at the row's left and the
+    symbol moved right of it (narrowed if need be), so neither hides the other."""
+    if chip is not None:
+        cw = chip.get_width()
+        left = 2 + cw + 1  # first column right of the chip
+        right = s.get_width() - 3
+        if frame.x < left:
+            frame.width = min(frame.width, right - left)
+            frame.x = left + max(0, (right - left - frame.width) // 2)
+        s.blit(chip, chip.get_rect(midleft=(2, room.centery)))
+    _symbol(s, symbol, frame, col)
+
+
 def counter(
     side: str,
     symbol: str,
@@ -331,10 +364,14 @@ def counter(
     supply_flag: int = 0,
     spent: bool = False,
     label: str = "",
+    stack: int = 1,
 ) -> pygame.Surface:
     """supply_flag: 0 fine, 1 low, 2 out. spent: no movement points / has fought (drawn paler).
-    label: the unit's designation ('11TB/1'), along the top from DESIGNATION_MIN_HEX up."""
-    key = (side, symbol, type_id, strength, hex_size, supply_flag, spent, label)
+    label: the unit's designation ('11TB/1'), along the top from DESIGNATION_MIN_HEX up.
+    stack: how many units share the hex: from 2 a chip with the number left of the symbol.
+    From MID_HEX to DESIGNATION_MIN_HEX the counter carries the symbol and the strength only,
+    the strength in letters at least 8 px high."""
+    key = (side, symbol, type_id, strength, hex_size, supply_flag, spent, label, stack)
     s = _cache.get(key)
     if s is not None:
         return s
@@ -347,7 +384,7 @@ def counter(
     pygame.draw.rect(s, (15, 15, 15), s.get_rect(), border_radius=rad)
     pygame.draw.rect(s, base, s.get_rect().inflate(-2, -2), border_radius=max(1, rad - 1))
     white = (250, 250, 250)
-    big = hex_size >= 14
+    big = hex_size >= MID_HEX
     if label and hex_size >= DESIGNATION_MIN_HEX:
         # three ink-tight rows: the designation, the branch symbol, the strength
         top = _fit_text(label, label_font_size(hex_size), w - 4, white, bold=True)
@@ -357,7 +394,18 @@ def counter(
         room = pygame.Rect(0, 3 + top.get_height(), w, h - 6 - top.get_height() - st.get_height())
         frame = pygame.Rect(0, 0, int(w * 0.5), max(4, min(room.h, int(w * 0.36))))
         frame.center = room.center
-        _symbol(s, symbol, frame, white)
+        _symbol_and_chip(s, symbol, frame, stack_badge(stack, hex_size, room.h), room, white)
+    elif big and hex_size < DESIGNATION_MIN_HEX:
+        # two rows: the branch symbol, then the strength as big as the counter allows
+        st, shown = fit_label(strength, strength_font_size(hex_size), w - 4, white, bold=True)
+        m = re.fullmatch(r"(\d+)\.\dk", strength)
+        if shown != strength and m:  # '12.5k' too wide: '13k' rather than a cut '12.5'
+            st = _fit_text(f"{round(float(strength[:-1]))}k", strength_font_size(hex_size), w - 4, white, bold=True)
+        s.blit(st, st.get_rect(midbottom=(w // 2, h - 2)))
+        room = pygame.Rect(0, 2, w, h - 4 - st.get_height() - 1)
+        frame = pygame.Rect(0, 0, int(w * 0.52), max(4, room.h))
+        frame.center = room.center
+        _symbol_and_chip(s, symbol, frame, stack_badge(stack, hex_size, room.h), room, white)
     else:
         frame = pygame.Rect(0, 0, int(w * 0.62), int(h * (0.42 if big else 0.6)))
         frame.center = (w // 2, int(h * (0.45 if big else 0.5)))

@@ -15,7 +15,7 @@ from game.scenario.model import Scenario
 from game.state import ACTIVE, State
 from game.ui import counters, fonts, theme
 from game.ui.camera import ZOOMS, Camera, layout_for, world_size
-from game.ui.terrain import draw_place_labels, draw_terrain
+from game.ui.terrain import draw_crossings, draw_place_labels, draw_rivers, draw_terrain, shared_edge
 
 RGBA = tuple[int, int, int, int]
 
@@ -74,12 +74,54 @@ def overlay_colors(view: State, side: str | None, kind: str) -> dict[Hex, RGBA]:
     return out
 
 
-AIR_HATCH: dict[str, tuple[tuple[int, int, int], str]] = {
-    # level: (line colour, directions) — the direction alone tells the sides apart
-    "soviet": (theme.SIDE["soviet"], "/"),
-    "japanese": (theme.SIDE_DARK["japanese"], "\\"),
-    "contested": ((70, 70, 70), "/\\"),
+AIR_HATCH: dict[str, tuple[tuple[int, int, int], str, int]] = {
+    # level: (line colour, directions, line alpha) — the direction alone tells the sides apart;
+    # thin, sparse and see-through, so heights, marsh and roads still read under it
+    "soviet": (theme.SIDE["soviet"], "/", 145),
+    "japanese": (theme.SIDE_DARK["japanese"], "\\", 145),
+    "contested": ((60, 60, 60), "/\\", 95),
 }
+
+
+def hatch_geometry(size: int) -> tuple[int, int]:
+    """(gap between lines, line width) of the air-control hatching at one zoom."""
+    return max(8, round(size * 0.9)), (1 if size < 27 else 2)
+
+
+MISSION_WORDS = {
+    "superiority": "air superiority",
+    "ground_support": "ground support",
+    "interdiction": "interdiction",
+    "recon": "reconnaissance",
+    "airfield_strike": "airfield strike",
+}
+
+
+def zone_status(view: State, zone: str, side: str | None) -> tuple[str, tuple[int, int, int]]:
+    """The second line of an air-zone label and its colour: who controls the zone, and for the
+    side looking, its own orders there this turn (or, once flown, its bombers' missions) —
+    never 'no air activity' over a zone its own aircraft fly."""
+    level = view.air.get("control", {}).get(zone, "none")
+    col = theme.SIDE_TEXT.get(level, (255, 255, 255)) if level not in ("none", "contested") else (255, 255, 255)
+    txt = {"none": "", "contested": "contested"}.get(level, f"{level.capitalize()} control")
+    mine: dict[str, int] = {}  # this side's orders over the zone this turn, aircraft per mission
+    for o in (getattr(view, "air_orders", None) or {}).get(side, []) if side else []:
+        if o.get("target") == zone:
+            m = str(o.get("mission", ""))
+            mine[m] = mine.get(m, 0) + int(o.get("aircraft", 0))
+    if mine:
+        what = ", ".join(MISSION_WORDS.get(m, m.replace("_", " ")) for m in mine)
+        own = f"your orders: {sum(mine.values())} aircraft ({what})"
+        return (f"{txt} · {own}" if txt else own), (col if txt else (235, 235, 235))
+    flown = [
+        word
+        for key, word in (("cas", "ground support"), ("interdiction", "interdiction"))
+        if side and view.air.get(key, {}).get(side, {}).get(zone, 0.0) > 0
+    ]
+    if flown:
+        own = "your bombers: " + ", ".join(flown)
+        return (f"{txt} · {own}" if txt else own), (col if txt else (235, 235, 235))
+    return (txt or "no air activity"), (col if txt else (200, 200, 200))
 
 
 class _WorldCam:
@@ -106,8 +148,10 @@ class MapView:
         self._counter_rects: dict[str, pygame.Rect] = {}
         self._zone_pos: tuple | None = None  # where the zone labels go, for one camera and free area
         self._zone_label_rects: dict[str, pygame.Rect] = {}  # where the air-zone labels went (screen)
+        self._zone_place: tuple | None = None  # the labels' places, for one camera, picture and texts
         self._stacked: set[str] = set()  # units sharing a hex (the selected one is drawn on top)
         self._label_rects: list[pygame.Rect] = []  # where the place names went (world pixels)
+        self._marks_rects: list[pygame.Rect] = []  # depot boxes and objective stars (world pixels)
 
     def terrain(self, size: int) -> pygame.Surface:
         """The static map at one zoom, drawn once and kept for the last three zooms used."""
@@ -140,12 +184,13 @@ class MapView:
         wc = _WorldCam(size)
         wr = surf.get_rect()
         self._counter_rects = {}
-        self._depots(surf, wr, wc, view)
-        self._objectives(surf, wr, wc, view)  # under the counters: a star never hides a designation
+        self._marks_rects = self._depots(surf, wr, wc, view)
+        self._marks_rects += self._objectives(surf, wr, wc, view)  # under the counters: a star never hides a designation
         self._units(surf, wr, wc, view, marks)
-        # place names after the counters, where no counter covers them
+        # place names after the counters, where no counter, depot box or star covers them
         half = counters.counter_size(size)[1] / 2 + max(1, round(size * 0.12)) * 2
-        self._label_rects = draw_place_labels(surf, self.scen.map, size, list(self._counter_rects.values()), half / size)
+        blockers = [*self._counter_rects.values(), *self._marks_rects]
+        self._label_rects = draw_place_labels(surf, self.scen.map, size, blockers, half / size)
         self._world = (key, surf)
         return surf
 
@@ -165,8 +210,6 @@ class MapView:
         surf = self.terrain(size)
         if ov or marks.reach or night:
             surf = surf.copy()
-            if night:  # night turns: the map darkens with a blue cast, at a glance
-                surf.fill((178, 186, 214), special_flags=pygame.BLEND_RGB_MULT)
             if ov == "air":
                 surf.blit(self.air_hatch(size, view.air.get("control", {})), (0, 0))
             elif ov:
@@ -175,6 +218,12 @@ class MapView:
                 )
             if ov == "air":
                 self._zone_borders(surf, size)
+            if ov:  # the river and its crossings on top: no overlay hides the Khalkhin Gol
+                lay = layout_for(size)
+                draw_rivers(surf, self.scen.map, lay, size)
+                draw_crossings(surf, self.scen.map, lay, size)
+            if night:  # night turns: the map darkens with a blue cast, at a glance
+                surf.fill((178, 186, 214), special_flags=pygame.BLEND_RGB_MULT)
             if marks.reach:
                 reach = marks.reach
                 surf.blit(
@@ -185,17 +234,17 @@ class MapView:
         return surf
 
     def _zone_borders(self, surf: pygame.Surface, size: int) -> None:
-        """Where one air zone meets the next: a dark line along the hex edges."""
-        from game.ui.terrain import shared_edge
-
+        """Where one air zone meets the next: a dark line along the hex edges (not along the
+        river, which is drawn over the overlay and marks the boundary there itself)."""
         scen = self.scen
         if not scen.zone_of:
             return
         lay = layout_for(size)
         gm = scen.map
+        river = gm.river_edges
         for a, nbrs in enumerate(gm.nbrs):
             for b in nbrs:
-                if a < b and scen.zone_of[a] != scen.zone_of[b]:
+                if a < b and scen.zone_of[a] != scen.zone_of[b] and (a, b) not in river and (b, a) not in river:
                     p, q = shared_edge(lay, gm.hexes[a], gm.hexes[b])
                     pygame.draw.line(surf, (15, 15, 25), p, q, max(4, size // 4))  # dark under light: seen on any terrain
                     pygame.draw.line(surf, (250, 250, 235), p, q, max(2, size // 9))
@@ -215,7 +264,8 @@ class MapView:
         lay = layout_for(size)
         ws = world_size(scen.map, size)
         s = pygame.Surface(ws, pygame.SRCALPHA)
-        for level, (col, dirs) in AIR_HATCH.items():
+        gap, lw = hatch_geometry(size)
+        for level, (col, dirs, alpha) in AIR_HATCH.items():
             hexes = [scen.map.hexes[i] for i, z in enumerate(scen.zone_of or []) if control.get(z) == level]
             if not hexes:
                 continue
@@ -223,14 +273,12 @@ class MapView:
             for h in hexes:
                 pygame.draw.polygon(mask, (255, 255, 255, 255), lay.corners(h))
             lines = pygame.Surface(ws, pygame.SRCALPHA)
-            lines.fill((*col, 22))  # a faint wash of the colour under the lines
-            gap = max(6, round(size * 0.55))
-            lw = max(2, round(size * 0.12))
+            lines.fill((*col, 10))  # a faint wash of the colour under the lines
             w, h = ws
             for d in dirs:
                 for x0 in range(-h, w + h, gap):
                     a, b = ((x0, 0), (x0 + h, h)) if d == "\\" else ((x0 + h, 0), (x0, h))
-                    pygame.draw.line(lines, (*col, 165), a, b, lw)
+                    pygame.draw.line(lines, (*col, alpha), a, b, lw)
             lines.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
             s.blit(lines, (0, 0))
         self._tints[k] = s
@@ -300,8 +348,10 @@ class MapView:
         pts = [(x - cam.x + rect.x, y - cam.y + rect.y) for x, y in cam.layout.corners(h)]
         pygame.draw.polygon(screen, col, pts, w)
 
-    def _objectives(self, screen, rect, cam, view: State) -> None:
+    def _objectives(self, screen, rect, cam, view: State) -> list[pygame.Rect]:
+        """The objectives' stars, in the owner's colour; returns where they went."""
         s = cam.size
+        out = []
         for o in view.scenario.objectives:
             x, y = self._to_screen(rect, cam, o.hex)
             if not rect.inflate(40, 40).collidepoint(x, y):
@@ -317,10 +367,13 @@ class MapView:
                 rr = r if k % 2 == 0 else r * 0.45
                 pts.append((x + s * 0.7 + rr * math.cos(ang), y - s * 0.7 + rr * math.sin(ang)))
             pygame.draw.polygon(screen, col, pts)
-            pygame.draw.polygon(screen, (20, 20, 20), pts, 1)
+            out.append(pygame.draw.polygon(screen, (20, 20, 20), pts, 1))
+        return out
 
-    def _depots(self, screen, rect, cam, view: State) -> None:
+    def _depots(self, screen, rect, cam, view: State) -> list[pygame.Rect]:
+        """Active depots as small white 'D' boxes; returns where they went."""
         s = cam.size
+        out = []
         for d in view.depots.values():
             if d.status != "active":
                 continue
@@ -331,9 +384,11 @@ class MapView:
             r.center = (int(x - s * 0.45), int(y + s * 0.5))
             pygame.draw.rect(screen, (250, 245, 230), r)
             pygame.draw.rect(screen, theme.SIDE.get(d.side, (90, 90, 90)), r, 2)
+            out.append(r)
             if s >= 12:
                 t = fonts.text("D", max(7, r.h - 3), (20, 20, 20), bold=True)
                 screen.blit(t, t.get_rect(center=r.center))
+        return out
 
     def _zone_labels(self, screen, rect, cam, view: State, avoid: pygame.Rect | None = None, side: str | None = None) -> None:
         """Each zone's name and air control, small and see-through, near the middle of its part on
@@ -362,38 +417,70 @@ class MapView:
                 if len(ps) < 3:
                     continue
                 cx, cy = sum(p[0] for p in ps) / len(ps), sum(p[1] for p in ps) / len(ps)
-                # the middle first, then the zone's hexes nearest it: a spot clear of counters
-                near = sorted(ps, key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)[:120]
+                # the middle first, then the zone's hexes (and the points between them) nearest
+                # it: a spot clear of counters
+                half = cam.size * 0.87
+                ps = ps + [(x + half, y) for x, y in ps]
+                near = sorted(ps, key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)[:600]
                 spots[z] = [(cx, cy), *near]
             self._zone_pos = (key, spots)
         pos = self._zone_pos[1]
-        ctrl = view.air.get("control", {})
-        ordered: dict[str, int] = {}  # this side's orders given this turn, per zone (before the air battles)
-        for o in (getattr(view, "air_orders", None) or {}).get(side, []) if side else []:
-            ordered[o.get("target")] = ordered.get(o.get("target"), 0) + int(o.get("aircraft", 0))
-        shift = (rect.x - int(cam.x), rect.y - int(cam.y))
-        units = [r.move(shift) for r in (*self._counter_rects.values(), *self._label_rects)]  # counters and names
-        placed: list[pygame.Rect] = []
+        small = cam.size < counters.DESIGNATION_MIN_HEX  # zoomed out: short names, one size smaller
+        texts = []
         for z in scen.air_zones:
-            if z.id not in pos:
-                continue
-            level = ctrl.get(z.id, "none")
-            txt = {"none": "no air activity", "contested": "contested"}.get(level, f"{level.capitalize()} control")
-            col = theme.SIDE_TEXT.get(level, (255, 255, 255)) if level not in ("none", "contested") else (255, 255, 255)
-            t1 = fonts.text(z.name, 12, (255, 255, 255), bold=True)
-            if z.id in ordered:
-                txt = f"{txt} · your orders: {ordered[z.id]} aircraft"
-            t2 = fonts.text(txt, 11, col if level not in ("none",) else (200, 200, 200))
-            box = pygame.Rect(0, 0, max(t1.get_width(), t2.get_width()) + 8, t1.get_height() + t2.get_height() + 2)
+            if z.id in pos:
+                txt, col = zone_status(view, z.id, side)
+                name = z.name.split(" (")[0] if small else z.name
+                texts.append((z.id, name, txt, col))
+        pkey = (key, self._world[0] if self._world else None, tuple(texts))
+        if self._zone_place is None or self._zone_place[0] != pkey:
+            self._zone_place = (pkey, self._place_zone_labels(pos, texts, free, small, rect, cam))
+        for zid, box, t1, t2 in self._zone_place[1]:
+            self._zone_label_rects[zid] = box
+            bg = pygame.Surface(box.size, pygame.SRCALPHA)  # see-through: the map shows under it
+            pygame.draw.rect(bg, (20, 20, 20, 200), bg.get_rect(), border_radius=3)
+            pygame.draw.rect(bg, (90, 90, 100, 200), bg.get_rect(), 1, border_radius=3)
+            screen.blit(bg, box)
+            screen.blit(t1, t1.get_rect(midtop=(box.centerx, box.y + 1)))
+            screen.blit(t2, t2.get_rect(midtop=(box.centerx, box.y + 1 + t1.get_height())))
+
+    def _place_zone_labels(self, pos, texts, free: pygame.Rect, small: bool, rect, cam) -> list:
+        """Where each zone's label goes: the first candidate spot covering nothing (else the one
+        covering least), apart from the labels already placed. Computed when the camera, the
+        map picture or the texts change, not every frame."""
+        shift = (rect.x - int(cam.x), rect.y - int(cam.y))
+        # counters, place names, depot boxes and objective stars: what a label must not cover
+        units = [r.move(shift) for r in (*self._counter_rects.values(), *self._label_rects, *self._marks_rects)]
+        placed: list[pygame.Rect] = []
+        out = []
+        for zid, name, txt, col in texts:
             best = None
-            for x, y in pos[z.id]:  # the first spot covering no counter and no other zone's label
-                box.center = (int(x), int(y))
-                box.clamp_ip(free)
-                if box.collidelist(units) < 0 and box.collidelist(placed) < 0:
-                    best = box.copy()
+            fewest = None
+            short = name.split(" (")[0].split(",")[0]
+            # the full label, then (nowhere clear) the short name in smaller letters
+            for nm, big in dict.fromkeys([(name, not small), (short, False)]):
+                t1 = fonts.text(nm, 12 if big else 11, (255, 255, 255), bold=True)
+                t2 = fonts.text(txt, 11 if big else 10, col)
+                box = pygame.Rect(0, 0, max(t1.get_width(), t2.get_width()) + 8, t1.get_height() + t2.get_height() + 2)
+                for x, y in pos[zid]:  # the first spot covering nothing and no other zone's label
+                    box.center = (int(x), int(y))
+                    box.clamp_ip(free)
+                    if box.collidelist(placed) >= 0:
+                        continue
+                    hits = len(box.collidelistall(units))
+                    if hits == 0:
+                        best = box.copy()
+                        break
+                    if fewest is None or hits < fewest[0]:
+                        fewest = (hits, box.copy(), t1, t2)
+                if best is not None:
                     break
+            if best is None and len(pos[zid]) < 60:  # a sliver of the zone on screen, and crowded:
+                continue  # no label (panning shows it) rather than one over the counters
+            if best is None and fewest is not None:  # nowhere clear: where it covers the fewest
+                best, t1, t2 = fewest[1:]
             if best is None:  # nowhere clear: the middle, stepped aside from labels already placed
-                box.center = (int(pos[z.id][0][0]), int(pos[z.id][0][1]))
+                box.center = (int(pos[zid][0][0]), int(pos[zid][0][1]))
                 box.clamp_ip(free)
                 for _ in range(8):
                     hit = box.collidelist(placed)
@@ -405,15 +492,9 @@ class MapView:
                         box.bottom = other.top - 2
                     box.clamp_ip(free)
                 best = box.copy()
-            box = best
-            placed.append(box)
-            self._zone_label_rects[z.id] = box
-            bg = pygame.Surface(box.size, pygame.SRCALPHA)  # see-through: the map shows under it
-            pygame.draw.rect(bg, (20, 20, 20, 175), bg.get_rect(), border_radius=3)
-            pygame.draw.rect(bg, (90, 90, 100, 200), bg.get_rect(), 1, border_radius=3)
-            screen.blit(bg, box)
-            screen.blit(t1, t1.get_rect(midtop=(box.centerx, box.y + 1)))
-            screen.blit(t2, t2.get_rect(midtop=(box.centerx, box.y + 1 + t1.get_height())))
+            placed.append(best)
+            out.append((zid, best, t1, t2))
+        return out
 
     def _path(self, screen, rect, cam, marks: Marks) -> None:
         if len(marks.path) < 2:
@@ -459,15 +540,12 @@ class MapView:
                 own_turn and u.side == marks.side and ((phase == "movement" and u.mp <= 1e-9) or (phase == "combat" and u.acted))
             )
             surf = counters.counter(
-                u.side, ut.symbol, u.type, counters.strength_text(u), s, supply_flag(view, u), spent, names.get(u.id, "")
+                u.side, ut.symbol, u.type, counters.strength_text(u), s, supply_flag(view, u), spent, names.get(u.id, ""), n
             )
             r = surf.get_rect(center=(int(x), int(y)))
             if n > 1:
                 counters.draw_stack_layers(screen, units[-2].side, s, n, r.center)
                 self._stacked.update(x.id for x in units)
-            screen.blit(surf, r)
-            badge = counters.stack_badge(n, s)
-            if badge is not None:
-                screen.blit(badge, badge.get_rect(midleft=(r.x + 1, r.centery)))
+            screen.blit(surf, r)  # the count chip is part of the counter (``counters.counter``)
             for x_ in units:
                 self._counter_rects[x_.id] = r

@@ -85,8 +85,8 @@ def draw_terrain(gm: GameMap, size: int, rules=None, labels: bool = True) -> pyg
         if grid:
             pygame.draw.polygon(surf, _darker(col, 0.86), corners, 1)
     _draw_roads(surf, gm, lay, size)
-    _draw_rivers(surf, gm, lay, size)
-    _draw_crossings(surf, gm, lay, size)
+    draw_rivers(surf, gm, lay, size)
+    draw_crossings(surf, gm, lay, size)
     _draw_border(surf, gm, lay, size)
     _draw_height_marks(surf, gm, lay, size)
     if labels:
@@ -113,7 +113,7 @@ def _draw_roads(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> No
             )
 
 
-def _draw_rivers(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+def draw_rivers(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
     for (a, b), kind in gm.river_edges.items():
         p, q = shared_edge(lay, gm.hexes[a], gm.hexes[b])
         major = kind == "major"
@@ -125,7 +125,7 @@ def _draw_rivers(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> N
         pygame.draw.circle(surf, col, q, r)
 
 
-def _draw_crossings(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
+def draw_crossings(surf: pygame.Surface, gm: GameMap, lay: Layout, size: int) -> None:
     for (a, b), c in gm.crossings.items():
         pa, pb = lay.hex_to_point(gm.hexes[a]), lay.hex_to_point(gm.hexes[b])
         mx, my = (pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2
