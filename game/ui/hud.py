@@ -619,15 +619,16 @@ def legend(m: GameMode, screen: pygame.Surface) -> None:
             ((204, 40, 40), "unit out of supply"),
         ],
         "air": [
-            (theme.SIDE["soviet"], "Soviet air control"),
-            (theme.SIDE["japanese"], "Japanese air control"),
-            ((150, 150, 150), "contested"),
+            (theme.SIDE["soviet"], "/ hatching: Soviet air control"),
+            (theme.SIDE["japanese"], "\\ hatching: Japanese air control"),
+            ((150, 150, 150), "cross-hatching: contested"),
         ],
         "zoc": [((204, 40, 40), "enemy zone of control (moving in ends a move)")],
     }[ov]
     h = 24 + 18 * len(items)
-    rect = pygame.Rect(mr.right - 330, mr.bottom - h - 10, 320, h)
-    panel(screen, rect, None, 225)
+    # top right of the map, translucent: the bottom corner is where counters and toasts are
+    rect = pygame.Rect(mr.right - 330, mr.y + 8, 320, h)
+    panel(screen, rect, None, 170)
     y = label(
         screen,
         {"supply": "Supply overlay", "air": "Air control this turn", "zoc": "Zones of control"}[ov],
