@@ -296,3 +296,15 @@ def test_the_victory_window_briefs_your_own_sides_plan_only(skirmish):
     assert jp[0] == "Your orders (the historical plan)" and july.plans["japanese"].intent in jp[1]
     assert any("Bain-Tsagan summit" in t for t in jp) and not any(july.plans["japanese"].intent in t for t in su)
     assert dialogs.plan_lines(skirmish, "soviet") == []  # no plan in the file: no briefing
+
+
+def test_help_tells_the_combat_results_of_this_ruleset(skirmish, screen, monkeypatch):
+    g = GameMode(Session.new(skirmish, 1, {"soviet": "human", "japanese": "passive"}), SIZE)
+    g.popups.clear()
+    g.modal = "help"
+    seen = record_text(monkeypatch)
+    game_draw.draw(g, screen)
+    text = " ".join(seen)
+    assert dialogs.COMBAT_RESULTS not in text  # the placeholder is replaced by the rules' own table
+    for r in skirmish.rules.combat.results:
+        assert r.name in text

@@ -415,13 +415,7 @@ def _check_orders(
     starts, hours, _ = _calendar(top.calendar)
     for side, orders in raw.items():
         if side not in SIDE_IDS:
-            problems.append(
-                doc.problem(
-                    ("historical_orders", side),
-                    f"historical_orders: unknown side '{side}'{did_you_mean(str(side), SIDE_IDS)}",
-                    key=True,
-                )
-            )
+            problems.append(_unknown_side(doc, "historical_orders", side))
             continue
         for i, o in enumerate(orders if isinstance(orders, list) else []):
             loc: Loc = ("historical_orders", side, i)
@@ -537,13 +531,7 @@ def _check_plans(
 
     for side, plan in raw.items():
         if side not in SIDE_IDS:
-            problems.append(
-                doc.problem(
-                    ("operational_plan", side),
-                    f"operational_plan: unknown side '{side}'{did_you_mean(str(side), SIDE_IDS)}",
-                    key=True,
-                )
-            )
+            problems.append(_unknown_side(doc, "operational_plan", side))
             continue
         loc: Loc = ("operational_plan", side)
         spec = validate_model(SidePlanSpec, plan, doc, loc, ctx, problems)
@@ -931,6 +919,11 @@ def _calendar(cal: schema.CalendarSpec) -> tuple[list[datetime], list[float], li
 def _minutes(hhmm: str) -> int:
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
+
+
+def _unknown_side(doc, section: str, side: object) -> Problem:
+    """A per-side section keyed by something that is not a side (at the key, with did-you-mean)."""
+    return doc.problem((section, side), f"{section}: unknown side '{side}'{did_you_mean(str(side), SIDE_IDS)}", key=True)
 
 
 def validate_path(path: str | Path) -> list[Problem]:

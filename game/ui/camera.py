@@ -32,6 +32,42 @@ def fit_zoom(gm: GameMap, view_w: int, view_h: int, most: int = len(ZOOMS) - 1) 
     return fits[-1] if fits else 0
 
 
+class MapDrag:
+    """Drag-to-pan with the left button, shared by the game and the replay viewer: a press on the
+    map starts it, moving more than a few pixels pans, and a release without a drag is a click."""
+
+    THRESHOLD = 4  # pixels of travel before a press becomes a drag (a shaky click stays a click)
+
+    def __init__(self) -> None:
+        self.last: tuple[int, int] | None = None
+        self.dragged = False
+
+    @property
+    def active(self) -> bool:
+        """The button is down on the map (no tooltip while the map may be moving)."""
+        return self.last is not None
+
+    def press(self, pos: tuple[int, int]) -> None:
+        self.last, self.dragged = pos, False
+
+    def move(self, cam: Camera, pos: tuple[int, int], buttons) -> bool:
+        """Pan ``cam`` while the left button is held; True when this motion was a drag."""
+        if self.last is None or not (buttons and buttons[0]):
+            return False
+        dx, dy = pos[0] - self.last[0], pos[1] - self.last[1]
+        if self.dragged or abs(dx) + abs(dy) > self.THRESHOLD:
+            self.dragged = True
+            cam.pan(-dx, -dy)
+            self.last = pos
+        return self.dragged
+
+    def release(self) -> bool:
+        """End it; True when it was a click (pressed on the map and never dragged)."""
+        click = self.last is not None and not self.dragged
+        self.last = None
+        return click
+
+
 class Camera:
     """The visible window onto the world surface of the current zoom level."""
 

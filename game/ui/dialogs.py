@@ -324,6 +324,7 @@ def sources(m: GameMode, screen: pygame.Surface) -> None:
     button(screen, m.hits, pygame.Rect(rect.right - 130, rect.bottom - 42, 116, 32), "Close", "close", size=14, mouse=m.mouse)
 
 
+COMBAT_RESULTS = "(the result table of this scenario's ruleset)"
 HELP = [
     ("Mouse", 15, theme.ACCENT, True),
     (
@@ -360,12 +361,7 @@ HELP = [
         False,
     ),
     ("Combat results", 15, theme.ACCENT, True),
-    (
-        "The odds after the dice pick the result: Defender routed (it falls back two hexes with heavy losses), Defender retreats (one hex back), Defender holds (no ground gained, both sides bleed), Attack stalls (the attacker loses more than the defender), Attack repulsed (beaten off with heavy attacker losses).",
-        13,
-        theme.TEXT,
-        False,
-    ),
+    (COMBAT_RESULTS, 13, theme.TEXT, False),  # filled from the scenario's ruleset when drawn
     ("Victory", 15, theme.ACCENT, True),
     (
         "V opens the victory conditions: your side's orders from the historical plan (intent, phase lines with their dates), what each objective is worth, the points for losses inflicted and the score each result needs. The top bar shows the objectives each side holds. In fog you know only your own losses.",
@@ -383,7 +379,8 @@ def help_dialog(m: GameMode, screen: pygame.Surface) -> None:
     _dim(screen, m.map_rect)
     rect = _center_rect(m, 820, 620)
     y = panel(screen, rect, "How to play")
-    _scroll_text(m, screen, pygame.Rect(rect.x + 14, y, rect.w - 28, rect.bottom - y - 50), HELP)
+    lines = [(outcome_legend(m.view), *rest) if t == COMBAT_RESULTS else (t, *rest) for t, *rest in HELP]
+    _scroll_text(m, screen, pygame.Rect(rect.x + 14, y, rect.w - 28, rect.bottom - y - 50), lines)
     button(screen, m.hits, pygame.Rect(rect.right - 130, rect.bottom - 42, 116, 32), "Close", "close", size=14, mouse=m.mouse)
 
 

@@ -19,7 +19,7 @@ from game.hexgrid import Hex
 from game.rules import air, combat, movement, supply
 from game.session import Session
 from game.state import ACTIVE, State
-from game.ui.camera import Camera
+from game.ui.camera import Camera, MapDrag
 from game.ui.mapview import MapView, Marks
 from game.ui.widgets import Hits
 
@@ -150,8 +150,7 @@ class GameMode:
         self._side: str | None = None
         self.cache: dict[str, tuple] = {}  # drawing caches keyed by what they depend on
         self._view: State | None = None
-        self._drag: tuple[int, int] | None = None
-        self._dragged = False
+        self._drag = MapDrag()
         self.mouse = (0, 0)
         self.ai_busy: str | None = None  # set by the app while an agent thinks
         self.paused = False  # set by the app: an AI-only game on hold
@@ -408,12 +407,7 @@ class GameMode:
         """One event in; an action to apply out (or None). Never raises on odd input."""
         if ev.type == pygame.MOUSEMOTION:
             self.mouse = ev.pos
-            if self._drag is not None and ev.buttons and ev.buttons[0]:
-                dx, dy = ev.pos[0] - self._drag[0], ev.pos[1] - self._drag[1]
-                if self._dragged or abs(dx) + abs(dy) > 4:
-                    self._dragged = True
-                    self.cam.pan(-dx, -dy)
-                    self._drag = ev.pos
+            self._drag.move(self.cam, ev.pos, ev.buttons)
             self._hover(ev.pos)
             return None
         if ev.type == pygame.MOUSEBUTTONDOWN:
@@ -430,16 +424,18 @@ class GameMode:
                     self._minimap_jump(ev.pos)
                     return None
                 if self.map_rect.collidepoint(ev.pos):
-                    self._drag = ev.pos
-                    self._dragged = False
+                    self._drag.press(ev.pos)
                 return None
             if ev.button == 3:
                 return self.command("cancel")
             return None
         if ev.type == pygame.MOUSEBUTTONUP and ev.button == 1:
-            was = self._drag is not None and not self._dragged
-            self._drag = None
-            if was and self.modal not in BLOCKING and self.map_rect.collidepoint(ev.pos) and not self._on_panel(ev.pos):
+            if (
+                self._drag.release()
+                and self.modal not in BLOCKING
+                and self.map_rect.collidepoint(ev.pos)
+                and not self._on_panel(ev.pos)
+            ):
                 h = self.cam.hex_at(ev.pos[0] - self.map_rect.x, ev.pos[1] - self.map_rect.y)
                 if h is not None:
                     return self.click_hex(h)

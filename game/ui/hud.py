@@ -343,18 +343,19 @@ def event_words(scen, text: str, cache: dict | None = None) -> str:
     """An engine message in the players' words: air zones and airfields by name, hexes written
     one way ('hex 7,15'), off-map entry as 'the map edge'. The game log and the replay viewer
     both use it."""
-    names = cache.get("zone_names") if cache is not None else None
-    if names is None:
+    found = cache.get("zone_words") if cache is not None else None
+    if found is None:  # built once per screen: the log is re-worded every frame
         names = {z.id: z.name for z in scen.air_zones} | {f.id: f.name for f in scen.airfields.values()}
         names = {k: v for k, v in names.items() if k and k != v}
-        if cache is not None:
-            cache["zone_names"] = names
-    if names:
-        text = re.sub(
-            r"\b(" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)) + r")\b",
-            lambda g: names[g.group(1)],
-            text,
+        pattern = (
+            re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)) + r")\b") if names else None
         )
+        found = (names, pattern)
+        if cache is not None:
+            cache["zone_words"] = found
+    names, pattern = found
+    if pattern is not None:
+        text = pattern.sub(lambda g: names[g.group(1)], text)
     text = HEX_TUPLE.sub(lambda g: hex_words(scen, int(g.group(1)), int(g.group(2))), text)
     return text.replace(" moves the map edge →", " enters from the map edge →").replace("armored", "armoured")
 
@@ -411,7 +412,7 @@ def tooltip(m: GameMode, screen: pygame.Surface) -> None:
     """What is under the mouse: terrain, places, objectives, depots, crossings, known units."""
     h = m.marks.hover
     m.tip_box = None
-    if h is None or m.modal is not None and m.modal != "result_seen" or m._drag is not None:
+    if h is None or m.modal is not None and m.modal != "result_seen" or m._drag.active:
         return
     v = m.view
     scen = v.scenario

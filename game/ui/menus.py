@@ -12,7 +12,7 @@ import pygame
 
 from game.session import CONTROLLERS, data_dir, list_saves, pbem_dir, saves_dir
 from game.ui import fonts, theme
-from game.ui.widgets import Hits, button, fit, label, panel, paragraph
+from game.ui.widgets import Hits, button, edit_text, fit, label, panel, paragraph
 
 TITLE = "Khalkhin Gol 1939"
 
@@ -365,15 +365,10 @@ class LoadMenu(MenuBase):
                 self.typing = False
             elif ev.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 return self.command("path_open")
-            elif ev.key == pygame.K_BACKSPACE:
-                self.path_text = self.path_text[:-1]
-            elif ev.key == pygame.K_v and getattr(ev, "mod", 0) & pygame.KMOD_CTRL:
-                try:
-                    self.path_text += (pygame.scrap.get_text() or "").strip() if pygame.scrap.get_init() else ""
-                except (pygame.error, AttributeError):
-                    pass
-            elif getattr(ev, "unicode", "") and ev.unicode.isprintable():
-                self.path_text += ev.unicode
+            else:
+                edited = edit_text(self.path_text, ev)
+                if edited is not None:
+                    self.path_text = edited
             return None
         if self.typing and ev.type == getattr(pygame, "TEXTINPUT", -1):
             return None  # KEYDOWN carries the text already
@@ -851,17 +846,10 @@ class PbemDialog:
             return self.command("done" if self.path else "send")
         if self.path is not None:
             return None
-        if ev.key == pygame.K_BACKSPACE:
-            self.name = self.name[:-1]
-        elif ev.key == pygame.K_v and getattr(ev, "mod", 0) & pygame.KMOD_CTRL:
-            try:
-                self.name += (pygame.scrap.get_text() or "").strip() if pygame.scrap.get_init() else ""
-            except (pygame.error, AttributeError):
-                pass
-        elif getattr(ev, "unicode", "") and ev.unicode.isprintable():
-            self.name += ev.unicode
-        else:
+        edited = edit_text(self.name, ev)
+        if edited is None:
             return None
+        self.name = edited
         self.confirm_replace = None
         self.message = self.problem() or ""
         return None

@@ -20,7 +20,7 @@ from game.engine import current_actors, turn_label
 from game.playback import Bookmark, Playback, PlaybackError
 from game.state import ACTIVE, State
 from game.ui import fonts, theme
-from game.ui.camera import Camera, fit_zoom
+from game.ui.camera import Camera, MapDrag, fit_zoom
 from game.ui.mapview import MapView, Marks
 from game.ui.menus import Command
 from game.ui.widgets import Hits, button, label, paragraph, side_name
@@ -99,8 +99,7 @@ class ReplayMode:
         self.card_hidden: int | None = None  # the turn whose timeline card the player closed
         self.card_focus: str | None = None  # the timeline bookmark last clicked: shown first
         self._view: tuple[tuple, State] | None = None
-        self._drag: tuple[int, int] | None = None
-        self._dragged = False
+        self._drag = MapDrag()
         self._sliding = False
         self._bm_cache: list[Bookmark] | None = None
         self._stops: list[int] | None = None  # hot-seat: the places the viewer may stop at
@@ -326,12 +325,7 @@ class ReplayMode:
             if self._sliding and ev.buttons and ev.buttons[0]:
                 self._slide(ev.pos[0])
                 return None
-            if self._drag is not None and ev.buttons and ev.buttons[0]:
-                dx, dy = ev.pos[0] - self._drag[0], ev.pos[1] - self._drag[1]
-                if self._dragged or abs(dx) + abs(dy) > 4:
-                    self._dragged = True
-                    self.cam.pan(-dx, -dy)
-                    self._drag = ev.pos
+            self._drag.move(self.cam, ev.pos, ev.buttons)
             return None
         if ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
             self.mouse = ev.pos
@@ -343,10 +337,10 @@ class ReplayMode:
             if key is not None:
                 return self.command(key)
             if self.take is None and self.map_rect.collidepoint(ev.pos):
-                self._drag, self._dragged = ev.pos, False
+                self._drag.press(ev.pos)
             return None
         if ev.type == pygame.MOUSEBUTTONUP and ev.button == 1:
-            self._drag = None
+            self._drag.release()
             self._sliding = False
             return None
         if ev.type == pygame.MOUSEWHEEL:

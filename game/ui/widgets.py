@@ -105,6 +105,21 @@ def bar(screen: pygame.Surface, rect: pygame.Rect, frac: float, color) -> None:
     pygame.draw.rect(screen, theme.PANEL_EDGE, rect, 1)
 
 
+def edit_text(text: str, ev: pygame.event.Event) -> str | None:
+    """One key pressed in a one-line text field: the new text (Backspace, Ctrl+V from the
+    clipboard, printable characters), or None when the key is not for the field."""
+    if ev.key == pygame.K_BACKSPACE:
+        return text[:-1]
+    if ev.key == pygame.K_v and getattr(ev, "mod", 0) & pygame.KMOD_CTRL:
+        try:
+            return text + ((pygame.scrap.get_text() or "").strip() if pygame.scrap.get_init() else "")
+        except (pygame.error, AttributeError):
+            return text
+    if getattr(ev, "unicode", "") and ev.unicode.isprintable():
+        return text + ev.unicode
+    return None
+
+
 def side_name(side: str | None) -> str:
     """How the screen names a side (None: someone watching both)."""
     return theme.SIDE_NAME.get(side or "", "Observer")
